@@ -1,0 +1,24 @@
+"""The data layer: loading, rendering and querying an archive. Never imports Textual."""
+
+from newsreader.archive.collection import Archive
+from newsreader.archive.dates import DATE_SPEC_HELP, DateRange, DateSpecError, parse_date_spec
+from newsreader.archive.loader import LoadOptions, find_post_files, load_archive, load_post
+from newsreader.archive.post import Category, Post, Problem
+from newsreader.archive.query import Filter, SearchTerms
+
+__all__ = [
+    "DATE_SPEC_HELP",
+    "Archive",
+    "Category",
+    "DateRange",
+    "DateSpecError",
+    "Filter",
+    "LoadOptions",
+    "Post",
+    "Problem",
+    "SearchTerms",
+    "find_post_files",
+    "load_archive",
+    "load_post",
+    "parse_date_spec",
+]

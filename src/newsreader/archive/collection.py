@@ -1,0 +1,178 @@
+"""The loaded archive: posts newest first, categories with labels, and fast filtering.
+
+Filtering must stay well under 50 ms at 100,000 posts, so the archive keeps, besides the posts
+sorted newest first, each category's and tag's positions in that order and the timestamps for
+bisecting a date range; a text search scans only what the other filters left.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from newsreader.archive.post import Category, Post, Problem
+from newsreader.archive.query import Filter, search_text
+
+
+class Archive:
+    """Posts and problems of one archive root; posts may be added while it is in use."""
+
+    def __init__(self, root: Path, posts: Iterable[Post] = ()) -> None:
+        self.root = root
+        self.skipped: list[Problem] = []
+        """Files that could not be loaded at all."""
+        self.scan_problems: list[Problem] = []
+        """Folders or links that could not be followed."""
+        self._posts: dict[str, Post] = {}
+        self._haystacks: dict[str, str] = {}
+        self._dirty = True
+        self._ordered: list[Post] = []
+        self._neg_times: list[float] = []
+        self._by_category: dict[str, list[int]] = {}
+        self._by_tag: dict[str, list[int]] = {}
+        self._labels: dict[str, str] = {}
+        self._days: dict[str, str] = {}
+        self.add(posts)
+
+    # --- changing --------------------------------------------------------------------------
+
+    def add(self, posts: Iterable[Post], search_texts: Mapping[str, str] | None = None) -> None:
+        """Add or replace posts (same id replaces).
+
+        ``search_texts`` may carry each post's :func:`search_text`, computed by a loading
+        thread, so the first search does not have to compute them all.
+        """
+        for post in posts:
+            self._posts[post.id] = post
+            self._haystacks.pop(post.id, None)
+            self._dirty = True
+        if search_texts:
+            self._haystacks.update(search_texts)
+
+    def remove(self, post_ids: Iterable[str]) -> None:
+        """Forget posts, by id."""
+        for post_id in post_ids:
+            if self._posts.pop(post_id, None) is not None:
+                self._haystacks.pop(post_id, None)
+                self._dirty = True
+
+    def _rebuild(self) -> None:
+        if not self._dirty:
+            return
+        ordered = sorted(self._posts.values(), key=lambda post: (post.date, post.id), reverse=True)
+        by_category: dict[str, list[int]] = defaultdict(list)
+        by_tag: dict[str, list[int]] = defaultdict(list)
+        for position, post in enumerate(ordered):
+            for slug in post.categories:
+                by_category[slug].append(position)
+            for tag in post.tags:
+                by_tag[tag].append(position)
+        self._ordered = ordered
+        self._neg_times = [-post.date.timestamp() for post in ordered]
+        self._by_category = dict(by_category)
+        self._by_tag = dict(by_tag)
+        self._labels = _category_labels(ordered, self._by_category)
+        self._days = {post.id: post.date.date().isoformat() for post in ordered}
+        self._dirty = False
+
+    # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def posts(self) -> list[Post]:
+        """All posts, newest first."""
+        self._rebuild()
+        return self._ordered
+
+    def __len__(self) -> int:
+        return len(self._posts)
+
+    def get(self, post_id: str) -> Post | None:
+        """The post with this id, if loaded."""
+        return self._posts.get(post_id)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Everything worth telling the user: skipped files, scan trouble, recovered posts."""
+        recovered = [
+            Problem(post.id, message)
+            for post in sorted(self._posts.values(), key=lambda post: post.id)
+            for message in post.problems
+        ]
+        return [*self.scan_problems, *self.skipped, *recovered]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Category slug -> label, for categories whose posts all carry one same tag."""
+        self._rebuild()
+        return self._labels
+
+    def categories(self, *, by: str = "count") -> list[Category]:
+        """Every category with its label and count, by count (default) or by name."""
+        self._rebuild()
+        categories = [
+            Category(slug, self._labels.get(slug), len(positions))
+            for slug, positions in self._by_category.items()
+        ]
+        if by == "name":
+            categories.sort(key=lambda category: category.slug.casefold())
+        else:
+            categories.sort(key=lambda category: (-category.count, category.slug.casefold()))
+        return categories
+
+    def search_text(self, post: Post) -> str:
+        """The case-folded text a search looks in, computed once per post."""
+        haystack = self._haystacks.get(post.id)
+        if haystack is None:
+            haystack = search_text(post)
+            self._haystacks[post.id] = haystack
+        return haystack
+
+    def filter(self, query: Filter) -> list[Post]:
+        """The posts that match every part of ``query``, newest first."""
+        self._rebuild()
+        ordered = self._ordered
+        low, high = 0, len(ordered)
+        if query.dates is not None:
+            if query.dates.end is not None:
+                low = bisect.bisect_right(self._neg_times, -query.dates.end.timestamp())
+            if query.dates.start is not None:
+                high = bisect.bisect_right(self._neg_times, -query.dates.start.timestamp())
+        positions: list[int] | range = range(low, high)
+        for key, index in ((query.category, self._by_category), (query.tag, self._by_tag)):
+            if key is None:
+                continue
+            selected = index.get(key, [])
+            if isinstance(positions, range):
+                start = bisect.bisect_left(selected, low)
+                positions = selected[start : bisect.bisect_left(selected, high)]
+            else:
+                keep = set(selected)
+                positions = [position for position in positions if position in keep]
+        posts = [ordered[position] for position in positions]
+        terms = query.terms
+        if terms:
+            posts = [post for post in posts if terms.matches(self.search_text(post))]
+        return posts
+
+    def day_counts(self, posts: Iterable[Post]) -> Counter[str]:
+        """Posts per day (``YYYY-MM-DD`` in each post's own offset) for a timeline or chart."""
+        self._rebuild()
+        days = self._days
+        return Counter(days[post.id] for post in posts)
+
+
+def _category_labels(ordered: list[Post], by_category: dict[str, list[int]]) -> dict[str, str]:
+    """A category's label is the one tag every post of it carries (none when it is ambiguous)."""
+    labels: dict[str, str] = {}
+    for slug, positions in by_category.items():
+        shared: set[str] | None = None
+        for position in positions:
+            tags = set(ordered[position].tags)
+            shared = tags if shared is None else shared & tags
+            if not shared:
+                break
+        if shared and len(shared) == 1:
+            labels[slug] = next(iter(shared))
+    return labels

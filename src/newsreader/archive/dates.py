@@ -1,0 +1,154 @@
+"""Dates: reading a post's date, and the one date-filter grammar of the CLI and the reader."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+
+DATE_SPEC_HELP = (
+    "a year (2022), a month (2022-03) or a day (2022-03-31); today, yesterday; "
+    "the last N days, weeks or months (7d, 4w, 3m); or a range of any two of these "
+    "(2022-01..2022-03, 2022-03.. from a date on, ..2022-03 up to a date)"
+)
+
+_POST_DATE = re.compile(
+    r"""^\s*(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})
+    (?:[ T\t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?)?
+    \s*(?P<zone>Z|[+-]\d{2}:?\d{2})?\s*$""",
+    re.VERBOSE,
+)
+_RELATIVE = re.compile(r"^(\d{1,5})([dwm])$")
+_CALENDAR = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_post_date(value: object, tz: tzinfo) -> datetime | None:
+    """A front-matter date as an aware datetime, or None when it is not a date.
+
+    Accepts YAML's own datetimes and dates, and strings like ``2022-04-01 20:16:06 +0800``,
+    ``2022-04-01 20:16:06``, ``2022-04-01T20:16:06Z`` and ``2022-04-01``; a time without an
+    offset is read in ``tz``.
+    """
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=tz)
+    if not isinstance(value, str):
+        return None
+    match = _POST_DATE.match(value)
+    if not match:
+        return None
+    parts = match.groupdict()
+    zone: tzinfo = tz
+    if parts["zone"] == "Z":
+        zone = UTC
+    elif parts["zone"]:
+        digits = parts["zone"].replace(":", "")
+        minutes = int(digits[1:3]) * 60 + int(digits[3:5])
+        if minutes >= 24 * 60:
+            return None
+        zone = timezone(timedelta(minutes=-minutes if digits[0] == "-" else minutes))
+    try:
+        return datetime(
+            int(parts["year"]),
+            int(parts["month"]),
+            int(parts["day"]),
+            int(parts["hour"] or 0),
+            int(parts["minute"] or 0),
+            int(parts["second"] or 0),
+            int((parts["fraction"] or "0")[:6].ljust(6, "0")),
+            tzinfo=zone,
+        )
+    except ValueError:
+        return None
+
+
+class DateSpecError(ValueError):
+    """A date filter that does not follow the grammar; its message lists the accepted forms."""
+
+    def __init__(self, spec: str) -> None:
+        super().__init__(f"not a date filter: {spec!r}. Use {DATE_SPEC_HELP}.")
+        self.spec = spec
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """Moments from ``start`` (inclusive) to ``end`` (exclusive); None is unbounded."""
+
+    start: datetime | None
+    end: datetime | None
+    spec: str = ""
+
+    def __contains__(self, moment: datetime) -> bool:
+        if self.start is not None and moment < self.start:
+            return False
+        return self.end is None or moment < self.end
+
+
+def parse_date_spec(spec: str, tz: tzinfo, now: datetime | None = None) -> DateRange:
+    """Read a date filter (see DATE_SPEC_HELP) as a range in the zone ``tz``."""
+    text = spec.strip().lower()
+    today = (now or datetime.now(tz)).astimezone(tz).date()
+    if ".." in text:
+        first, _, last = text.partition("..")
+        if not first and not last:
+            raise DateSpecError(spec)
+        start = _period(first, today, spec)[0] if first else None
+        end = _period(last, today, spec)[1] if last else None
+        if start and end and end <= start:
+            raise DateSpecError(spec)
+    else:
+        start, end = _period(text, today, spec)
+    return DateRange(
+        start=datetime.combine(start, time(), tzinfo=tz) if start else None,
+        end=datetime.combine(end, time(), tzinfo=tz) if end else None,
+        spec=spec.strip(),
+    )
+
+
+def _period(text: str, today: date, spec: str) -> tuple[date, date]:
+    """The days one term of the grammar covers, as [first day, day after the last)."""
+    text = text.strip()
+    if text == "today":
+        return today, today + timedelta(days=1)
+    if text == "yesterday":
+        return today - timedelta(days=1), today
+    relative = _RELATIVE.match(text)
+    if relative:
+        count, unit = int(relative.group(1)), relative.group(2)
+        if unit == "m":
+            try:
+                first = _months_before(today, count)
+            except ValueError:
+                raise DateSpecError(spec) from None
+        else:
+            days = count * (7 if unit == "w" else 1)
+            first = today - timedelta(days=max(days - 1, 0))
+        return first, today + timedelta(days=1)
+    calendar = _CALENDAR.match(text)
+    if not calendar:
+        raise DateSpecError(spec)
+    year, month, day = (int(part) if part else None for part in calendar.groups())
+    try:
+        if month is None:
+            return date(year or 1, 1, 1), date((year or 1) + 1, 1, 1)
+        if day is None:
+            first = date(year or 1, month, 1)
+            return first, _months_before(first, -1)
+        first = date(year or 1, month, day)
+        return first, first + timedelta(days=1)
+    except (ValueError, OverflowError):
+        raise DateSpecError(spec) from None
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day of the month ``months`` earlier (later when negative), clamped."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(f"no day {day.day} in {year}-{month}")

@@ -1,0 +1,404 @@
+"""Finding and parsing the files of a Jekyll-style archive.
+
+Scraped archives are imperfect, so loading never gives up on a post it can read: broken
+YAML falls back to a line-based ``key: value`` reader, a missing date falls back to the file
+name and then to the modification time, a missing title to the first heading, then the first
+words of the text, then the file name. Every such guess is recorded on the post as a problem.
+Files that cannot be read as text at all (binary, empty, oversized, unreadable) are skipped
+with a :class:`Problem` naming them, and loading goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import os
+import re
+import stat
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, tzinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from newsreader.archive.collection import Archive
+from newsreader.archive.dates import parse_post_date
+from newsreader.archive.html import find_source_url
+from newsreader.archive.post import Post, Problem
+from newsreader.archive.text import clean_line, clean_text
+
+POST_SUFFIXES = frozenset({".md", ".markdown", ".html"})
+# Jekyll's own build output and templates, and tooling folders, never hold posts.
+SKIPPED_DIRS = frozenset({"_site", "_layouts", "_includes", "_sass", "_data", "node_modules"})
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+
+_KNOWN_KEYS = frozenset({"title", "date", "categories", "category", "tags", "tag", "source_url"})
+_YAML = YAMLHandler()
+_FILE_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+# Scraped posts are often named after the source's article code, which starts with the
+# publication day: `-202205262391921712.md` was published on 2022-05-26.
+_FILE_NAME_CODE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})\d{6,}")
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_HTML_HEADING = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_LINE_KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")
+# An anchor with an alias in YAML is how "billion laughs" bombs expand; scraped front matter
+# never needs them, so such a block is read line by line instead.
+_YAML_ALIAS = re.compile(r"(?:^|[:\[{,]|^\s*-)\s*[&*][^\s,\]}]", re.MULTILINE)
+_WORDS_FOR_TITLE = 60
+_FEW_BROKEN_BYTES = 4
+_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """How to read an archive."""
+
+    tz: tzinfo = field(default_factory=lambda: local_timezone())
+    """The zone for dates written without an offset."""
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def local_timezone() -> tzinfo:
+    """This machine's zone, as a fixed offset."""
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+# --- finding files ------------------------------------------------------------------------
+
+
+def find_post_files(root: Path, problems: list[Problem] | None = None) -> list[Path]:
+    """Every candidate post file under ``root``, sorted, never leaving the root.
+
+    Symbolic links are followed only while they point inside the root, and a folder is
+    visited once, so link loops end. Folders that cannot be listed are reported.
+    """
+    root = root.resolve()
+    found: list[Path] = []
+    visited: set[tuple[int, int]] = set()
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            folder_stat = folder.stat()
+            key = (folder_stat.st_dev, folder_stat.st_ino)
+            if key in visited:
+                continue
+            visited.add(key)
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            _report(problems, root, folder, f"folder cannot be read ({error.strerror or error})")
+            continue
+        for entry in entries:
+            name = entry.name
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                if is_link and not _inside(path, root):
+                    _report(problems, root, path, "symbolic link leads out of the archive; skipped")
+                    continue
+                if entry.is_dir():
+                    if name not in SKIPPED_DIRS and not name.startswith("."):
+                        pending.append(path)
+                elif (
+                    entry.is_file()
+                    and not name.startswith(".")
+                    and os.path.splitext(name)[1].lower() in POST_SUFFIXES
+                ):
+                    found.append(path)
+            except OSError as error:
+                _report(problems, root, path, f"cannot be read ({error.strerror or error})")
+    found.sort()
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(root)
+    except (OSError, ValueError):
+        return False
+
+
+def _report(problems: list[Problem] | None, root: Path, path: Path, message: str) -> None:
+    if problems is not None:
+        problems.append(Problem(relative_id(path, root), message))
+
+
+def relative_id(path: Path, root: Path) -> str:
+    """A post's id: its path relative to the root, with '/' separators, safe to display."""
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return display_path(relative)
+
+
+def display_path(path: str | Path) -> str:
+    """A path safe to print: undecodable bytes replaced, control characters removed."""
+    # File names that are not valid UTF-8 arrive with surrogate escapes; show them readably.
+    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return clean_text(text).replace("\n", " ").replace("\t", " ")
+
+
+# --- reading one file ---------------------------------------------------------------------
+
+
+def load_post(path: Path, root: Path, options: LoadOptions | None = None) -> Post | Problem | None:
+    """Read one file into a Post, or a Problem when it cannot be read as a post at all.
+
+    A file without front matter is a post only inside a ``_posts`` folder or when its name
+    starts with a date (as Jekyll's posts do); elsewhere (a README, a page) it is not a post
+    and None is returned.
+    """
+    options = options or LoadOptions()
+    post_id = relative_id(path, root)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(post_id, "not a regular file; skipped")
+        if info.st_size > options.max_bytes:
+            return Problem(
+                post_id,
+                f"file is {info.st_size:,} bytes, over the {_size(options.max_bytes)} limit",
+            )
+        with path.open("rb") as stream:
+            raw = stream.read(options.max_bytes + 1)
+    except OSError as error:
+        return Problem(post_id, f"cannot be read ({error.strerror or error})")
+    if not raw.removeprefix(codecs.BOM_UTF8).strip():
+        return Problem(post_id, "empty file; skipped")
+    if b"\x00" in raw[:1024]:
+        return Problem(post_id, "binary file (NUL bytes); skipped")
+    problems: list[str] = []
+    text = decode_bytes(raw, problems)
+    if not _YAML.detect(text.lstrip()) and not _is_dated_post(path):
+        return None
+    return parse_post(text, post_id, path, info.st_mtime, options, problems)
+
+
+def _size(count: int) -> str:
+    return f"{count // _MIB} MiB" if count % _MIB == 0 else f"{count:,}-byte"
+
+
+def _is_dated_post(path: Path) -> bool:
+    return "_posts" in path.parts or bool(_FILE_NAME_DATE.match(path.name))
+
+
+def decode_bytes(raw: bytes, problems: list[str]) -> str:
+    """UTF-8 (with or without BOM), else GB18030, else UTF-8 with replacement characters.
+
+    A UTF-8 file with a few broken bytes (a scraper cut a character in half) stays UTF-8:
+    reading it as GB18030 would turn every character into the wrong one.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    replaced = raw.decode("utf-8", "replace").lstrip("\ufeff")
+    broken = replaced.count("\ufffd")
+    if broken > max(_FEW_BROKEN_BYTES, len(replaced) // 200):
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:
+            problems.append("encoded in GB18030, not UTF-8")
+            return text
+    problems.append(f"not valid UTF-8; {broken:,} undecodable bytes replaced")
+    return replaced
+
+
+def parse_post(
+    text: str,
+    post_id: str,
+    path: Path,
+    mtime: float,
+    options: LoadOptions,
+    problems: list[str],
+) -> Post:
+    """Build a Post from decoded text, recovering what it can from broken front matter."""
+    metadata, body = split_front_matter(text, problems)
+    title = _text_value(metadata.get("title"), "title", problems)
+    categories = _word_list(metadata, ("categories", "category"), "categories", problems)
+    tags = _word_list(metadata, ("tags", "tag"), "tags", problems)
+    if not title:
+        title = _title_from_body(body, path)
+        problems.append(f"no title; using {title!r}")
+    when = _post_date(metadata.get("date"), path, mtime, options.tz, problems)
+    source = _text_value(metadata.get("source_url"), "source_url", problems) or find_source_url(
+        body
+    )
+    extra = {key: value for key, value in metadata.items() if key not in _KNOWN_KEYS}
+    return Post(
+        id=post_id,
+        path=path,
+        title=title,
+        date=when,
+        categories=categories,
+        tags=tags,
+        source_url=source or None,
+        body=body,
+        extra=extra,
+        problems=tuple(problems),
+    )
+
+
+def split_front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
+    """The front matter as a dict and the body; never raises.
+
+    Front matter may follow blank lines; invalid YAML (a title holding an unescaped quote)
+    is read line by line as ``key: value``.
+    """
+    stripped = text.lstrip()
+    leading_blank = "\n" in text[: len(text) - len(stripped)]
+    if not _YAML.detect(stripped):
+        problems.append("no front matter")
+        return {}, text.strip("\n")
+    try:
+        front, body = _YAML.split(stripped)
+    except ValueError:
+        problems.append("front matter is not closed by '---'; read line by line")
+        rest = stripped.split("\n", 1)[1] if "\n" in stripped else ""
+        return _line_by_line(rest), rest.strip("\n")
+    if leading_blank:
+        problems.append("blank lines before the front matter")
+    body = body.strip("\n")
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        problems.append(f"front matter longer than {MAX_FRONT_MATTER_CHARS:,} characters; ignored")
+        return {}, body
+    if _YAML_ALIAS.search(front):
+        problems.append("front matter uses YAML anchors or aliases; read line by line")
+        return _line_by_line(front), body
+    try:
+        loaded = _YAML.load(front)
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        problems.append(f"invalid YAML front matter ({_first_line(error)}); read line by line")
+        return _line_by_line(front), body
+    if loaded is None:
+        return {}, body
+    if not isinstance(loaded, dict):
+        problems.append("front matter is not a mapping; read line by line")
+        return _line_by_line(front), body
+    return {str(key): value for key, value in loaded.items()}, body
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _line_by_line(front: str) -> dict[str, Any]:
+    metadata: dict[str, Any] = {}
+    for line in front.splitlines():
+        match = _LINE_KEY_VALUE.match(line)
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if value.startswith("[") and value.endswith("]"):
+            metadata.setdefault(key, [_unquote(item.strip()) for item in value[1:-1].split(",")])
+        else:
+            metadata.setdefault(key, _unquote(value))
+    return metadata
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _text_value(value: object, key: str, problems: list[str]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float | date):
+        return clean_line(str(value))
+    problems.append(f"'{key}' is a {type(value).__name__}, not text; ignored")
+    return ""
+
+
+def _word_list(
+    metadata: Mapping[str, Any], keys: tuple[str, ...], name: str, problems: list[str]
+) -> tuple[str, ...]:
+    """Jekyll's rule: a list, or a string of space-separated words; plural and singular keys."""
+    words: list[str] = []
+    for key in keys:
+        value = metadata.get(key)
+        if value is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, str | int | float):
+                words.extend(clean_line(str(item)).split())
+            else:
+                problems.append(f"'{key}' holds a {type(item).__name__}; ignored")
+    return tuple(dict.fromkeys(word for word in words if word))
+
+
+def _title_from_body(body: str, path: Path) -> str:
+    for pattern in (_MARKDOWN_HEADING, _HTML_HEADING):
+        match = pattern.search(body)
+        if match:
+            heading = clean_line(html.unescape(_TAG.sub("", match.group(1))))
+            if heading:
+                return heading
+    for line in body.splitlines():
+        words = clean_line(html.unescape(_TAG.sub(" ", line))).lstrip("> ").strip()
+        if words and not words.startswith(("<http", "[")):
+            return words if len(words) <= _WORDS_FOR_TITLE else words[:_WORDS_FOR_TITLE] + "…"
+    return clean_line(path.stem) or path.name
+
+
+def _post_date(
+    value: object, path: Path, mtime: float, tz: tzinfo, problems: list[str]
+) -> datetime:
+    if value not in (None, ""):
+        parsed = parse_post_date(value, tz)
+        if parsed is not None:
+            return parsed
+        problems.append(f"unreadable date {clean_line(str(value))[:40]!r}")
+    for pattern, where in (
+        (_FILE_NAME_DATE.match, "the date in the file name"),
+        (_FILE_NAME_CODE_DATE.search, "the day in the file name's article code"),
+    ):
+        match = pattern(path.name)
+        if not match:
+            continue
+        try:
+            day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            continue
+        problems.append(f"no usable date; using {where}")
+        return datetime.combine(day, time(), tzinfo=tz)
+    problems.append("no usable date; using the file's modification time")
+    return datetime.fromtimestamp(mtime, tz)
+
+
+# --- loading a whole archive --------------------------------------------------------------
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def load_archive(
+    root: Path,
+    options: LoadOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> Archive:
+    """Load a whole archive at once; ``progress(done, total)`` is called as files are read."""
+    archive = Archive(root.resolve())
+    options = options or LoadOptions()
+    paths = find_post_files(archive.root, archive.scan_problems)
+    posts: list[Post] = []
+    for done, path in enumerate(paths, start=1):
+        loaded = load_post(path, archive.root, options)
+        if isinstance(loaded, Post):
+            posts.append(loaded)
+        elif isinstance(loaded, Problem):
+            archive.skipped.append(loaded)
+        if progress is not None:
+            progress(done, len(paths))
+    archive.add(posts)
+    return archive

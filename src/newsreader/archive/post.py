@@ -1,0 +1,55 @@
+"""The records the data layer hands out: posts, problems and categories."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one file: where, and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One article of the archive, with its metadata already cleaned for display."""
+
+    id: str
+    """Path relative to the archive root, with forward slashes: stable across machines."""
+    path: Path
+    title: str
+    date: datetime
+    """Always timezone-aware."""
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    source_url: str | None
+    body: str
+    """The raw body after the front matter, unrendered."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Front-matter keys other than the ones above."""
+    problems: tuple[str, ...] = ()
+    """What was recovered or guessed while loading (a fallback date, broken YAML...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A category slug, its human label (a tag all its posts share) and its post count."""
+
+    slug: str
+    label: str | None
+    count: int
+
+    @property
+    def display_name(self) -> str:
+        """The slug with its label beside it, as shown everywhere."""
+        return f"{self.slug} · {self.label}" if self.label else self.slug

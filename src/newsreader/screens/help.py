@@ -1,0 +1,77 @@
+"""The help screen: every key of the reader, read from the bindings themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from newsreader.archive import DATE_SPEC_HELP
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key, grouped by where it works; any of escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close"),
+        Binding("j", "scroll('down')", show=False),
+        Binding("k", "scroll('up')", show=False),
+    ]
+
+    def __init__(self, sections: Iterable[tuple[str, Iterable[BindingType]]]) -> None:
+        super().__init__()
+        self._sections = list(sections)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("newsreader keys", style="bold"), id="help-title")
+            for title, bindings in self._sections:
+                yield Static(_section(title, bindings), classes="help-section")
+            yield Static(
+                Text(f"Date filter (d): {DATE_SPEC_HELP}.\nPress escape, q or ? to close."),
+                classes="help-section",
+            )
+
+    def action_scroll(self, direction: str) -> None:
+        """Scroll the help text."""
+        body = self.query_one("#help-body", VerticalScroll)
+        if direction == "down":
+            body.scroll_down()
+        else:
+            body.scroll_up()
+
+
+def _section(title: str, bindings: Iterable[BindingType]) -> Table:
+    table = Table(title=title, title_justify="left", box=None, show_header=False, expand=True)
+    table.add_column("key", style="bold", no_wrap=True, min_width=16)
+    table.add_column("action")
+    seen: set[str] = set()
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.description:
+            continue
+        keys = ", ".join(_key_name(key) for key in binding.key.split(","))
+        if keys in seen:
+            continue
+        seen.add(keys)
+        table.add_row(Text(keys), Text(binding.description))
+    return table
+
+
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "exclamation_mark": "!",
+    "space": "space",
+    "backslash": "\\",
+}
+
+
+def _key_name(key: str) -> str:
+    key = key.strip()
+    return _KEY_NAMES.get(key, key)

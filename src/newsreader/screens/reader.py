@@ -1,0 +1,465 @@
+"""The main screen: category sidebar, article list and reading pane, driven by the keyboard.
+
+The screen owns the archive and the active filter; the widgets show what it hands them and
+report the user's choices with messages. Loading runs in a thread worker that sends posts in
+batches, so the list fills while the scan goes on and keys keep working.
+"""
+
+from __future__ import annotations
+
+import time
+import webbrowser
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from newsreader.archive import (
+    Archive,
+    DateRange,
+    Filter,
+    LoadOptions,
+    Post,
+    Problem,
+    find_post_files,
+    load_post,
+    parse_date_spec,
+)
+from newsreader.archive.query import search_text
+from newsreader.screens.date_filter import DateFilterScreen
+from newsreader.screens.help import HelpScreen
+from newsreader.screens.problems import ProblemsScreen
+from newsreader.widgets.article_list import ArticleList
+from newsreader.widgets.category_list import CategoryList
+from newsreader.widgets.day_chart import DayChart
+from newsreader.widgets.reading_pane import ReadingPane
+from newsreader.widgets.status_line import StatusLine
+from newsreader.widgets.timeline import Timeline
+
+WIDE_LAYOUT_COLUMNS = 160
+"""From this width the list and the article stand side by side."""
+FIRST_BATCH = 300
+"""Posts shown before the first pause, so a big archive shows something at once."""
+SEARCH_DELAY = 0.12
+"""Seconds of typing pause before a search runs."""
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class LoadedBatch(Message):
+    """Posts parsed by the loading worker since the last batch."""
+
+    def __init__(
+        self,
+        generation: int,
+        posts: list[Post],
+        search_texts: dict[str, str],
+        skipped: list[Problem],
+        progress: tuple[int, int],
+        scan_problems: list[Problem],
+    ) -> None:
+        super().__init__()
+        self.generation = generation
+        self.posts = posts
+        self.search_texts = search_texts
+        self.skipped = skipped
+        self.done, self.total = progress
+        self.scan_problems = scan_problems
+
+
+class ReaderScreen(Screen[None]):
+    """The three panes, the search bar, the status line and the footer."""
+
+    BINDINGS = [
+        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("slash", "search", "Search"),
+        Binding("d", "date_filter", "Date"),
+        Binding("x", "clear_filters", "Clear"),
+        Binding("n", "next_article", "Next"),
+        Binding("p", "previous_article", "Prev"),
+        Binding("o", "open_source", "Open source", show=False),
+        Binding("y", "copy_source", "Copy address", show=False),
+        Binding("c", "find_category", "Find category", show=False),
+        Binding("t", "toggle_sidebar", "Sidebar"),
+        Binding("z", "toggle_reading_mode", "Reading mode", show=False),
+        Binding("r", "reload", "Reload", show=False),
+        Binding("exclamation_mark", "problems", "Problems", show=False),
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False),
+        Binding("h,escape", "back", "Back", show=False),
+    ]
+
+    active_filter: reactive[Filter] = reactive(Filter, init=False)
+
+    def __init__(self, root: Path, options: LoadOptions) -> None:
+        super().__init__()
+        self.root = root
+        self.options = options
+        self.archive = Archive(root.resolve())
+        self.scanning = True
+        self._generation = 0
+        self._search_timer: Timer | None = None
+        self._side_timer: Timer | None = None
+        self._last_refresh = 0.0
+        self._refresh_cost = 0.0
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="sidebar"):
+                yield CategoryList(id="categories")
+                yield Timeline(id="timeline")
+                yield DayChart(id="day-chart")
+            with Vertical(id="main"):
+                yield ArticleList(id="article-list")
+                yield ReadingPane(id="reading-pane")
+        yield Input(placeholder="Search titles and bodies…", id="search")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#categories").border_title = "Categories"
+        self.query_one("#timeline").border_title = "Dates"
+        self.query_one("#day-chart").border_title = "Posts per day"
+        self.query_one("#search").display = False
+        self.article_list.border_title = "Articles"
+        self.article_list.focus()
+        self._load_archive()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width >= WIDE_LAYOUT_COLUMNS, "-wide")
+
+    @property
+    def article_list(self) -> ArticleList:
+        """The middle pane."""
+        return self.query_one(ArticleList)
+
+    @property
+    def reading_pane(self) -> ReadingPane:
+        """The article pane."""
+        return self.query_one(ReadingPane)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def _load_archive(self) -> None:
+        self._generation += 1
+        self.archive = Archive(self.root.resolve())
+        self.scanning = True
+        self.query_one(StatusLine).progress(0, 1)
+        self._scan(self._generation)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _scan(self, generation: int) -> None:
+        """Find and parse every file, sending posts to the screen in growing batches."""
+        worker = get_current_worker()
+        root = self.archive.root
+        scan_problems: list[Problem] = []
+        paths = find_post_files(root, scan_problems)
+        posts: list[Post] = []
+        texts: dict[str, str] = {}
+        skipped: list[Problem] = []
+        last_sent = time.monotonic()
+        for done, path in enumerate(paths, start=1):
+            if worker.is_cancelled:
+                return
+            loaded = load_post(path, root, self.options)
+            if isinstance(loaded, Post):
+                posts.append(loaded)
+                texts[loaded.id] = search_text(loaded)
+            elif isinstance(loaded, Problem):
+                skipped.append(loaded)
+            # Batches grow with the cost of showing them, so the UI never spends most of its
+            # time refreshing while a big archive loads.
+            pause = max(0.2, 4 * self._refresh_cost)
+            first = done == FIRST_BATCH and self._generation == generation
+            if done == len(paths) or first or time.monotonic() - last_sent > pause:
+                self.post_message(
+                    LoadedBatch(
+                        generation, posts, texts, skipped, (done, len(paths)), scan_problems
+                    )
+                )
+                posts, texts, skipped, scan_problems = [], {}, [], []
+                last_sent = time.monotonic()
+        if not paths:
+            self.post_message(LoadedBatch(generation, [], {}, [], (0, 0), scan_problems))
+
+    @on(LoadedBatch)
+    def _add_batch(self, batch: LoadedBatch) -> None:
+        if batch.generation != self._generation:
+            return
+        started = time.perf_counter()
+        self.archive.add(batch.posts, batch.search_texts)
+        self.archive.skipped.extend(batch.skipped)
+        self.archive.scan_problems.extend(batch.scan_problems)
+        self.scanning = batch.done < batch.total
+        self.query_one(StatusLine).progress(batch.done, batch.total)
+        self._refresh_views()
+        self._refresh_sidebar()
+        self._refresh_cost = time.perf_counter() - started
+        if not self.scanning:
+            self._announce_loaded()
+
+    def _announce_loaded(self) -> None:
+        problems = len(self.archive.problems)
+        message = f"Loaded {len(self.archive):,} posts from {self.archive.root}"
+        if problems:
+            message += f"; {problems:,} problems (press ! to see them)"
+        self.notify(message, severity="warning" if self.archive.skipped else "information")
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def watch_active_filter(self) -> None:
+        self._refresh_views()
+        self._schedule_sidebar_refresh()
+
+    def _refresh_views(self) -> None:
+        """Filter the archive and show the result in the list and the status line."""
+        query = self.active_filter
+        posts = self.archive.filter(query)
+        labels = self.archive.labels
+        article_list = self.article_list
+        article_list.empty_message = self._empty_message(query)
+        article_list.highlight_terms = query.terms.required
+        article_list.set_posts(posts, labels)
+        self.query_one(StatusLine).show(query.describe(labels), len(posts), len(self.archive))
+        if self.reading_pane.post is None and not self.scanning and not posts:
+            self.reading_pane.show_message(self._empty_message(query))
+
+    def _empty_message(self, query: Filter) -> str:
+        if self.scanning:
+            return "Loading posts…"
+        if not len(self.archive):
+            return (
+                f"No posts in {self.archive.root}. newsreader reads .md, .markdown and .html "
+                "files with YAML front matter. Press r to reload, q to quit."
+            )
+        return "No posts match these filters. Press x to clear them."
+
+    def _schedule_sidebar_refresh(self) -> None:
+        # The chart and the timeline are secondary: they follow the list a moment later so
+        # moving through categories stays instant.
+        if self._side_timer is not None:
+            self._side_timer.stop()
+        self._side_timer = self.set_timer(0.08, self._refresh_sidebar)
+
+    def _refresh_sidebar(self) -> None:
+        query = self.active_filter
+        archive = self.archive
+        self.query_one(CategoryList).set_categories(archive.categories(), len(archive))
+        undated = archive.filter(query.with_changes(dates=None))
+        self.query_one(Timeline).set_days(archive.day_counts(undated))
+        shown = archive.filter(query) if query.dates else undated
+        self.query_one(DayChart).set_days(archive.day_counts(shown))
+
+    # --- choices from the widgets ------------------------------------------------------------
+
+    def choose_category(self, slug: str) -> None:
+        """Filter by this category (from the command palette) and go to the list."""
+        self.query_one(CategoryList).select(slug)
+        self.active_filter = self.active_filter.with_changes(category=slug or None)
+        self.article_list.focus()
+
+    @on(CategoryList.Chosen)
+    def _category_chosen(self, event: CategoryList.Chosen) -> None:
+        self.active_filter = self.active_filter.with_changes(category=event.slug or None)
+        if event.confirmed:
+            self.article_list.focus()
+
+    @on(Timeline.Chosen)
+    def _period_chosen(self, event: Timeline.Chosen) -> None:
+        dates = parse_date_spec(event.spec, self.options.tz) if event.spec else None
+        self.active_filter = self.active_filter.with_changes(dates=dates)
+        self.article_list.focus()
+
+    @on(ArticleList.Opened)
+    def _opened(self, event: ArticleList.Opened) -> None:
+        self._open(event.post)
+        self.reading_pane.focus()
+
+    def _open(self, post: Post | None) -> None:
+        if post is None:
+            return
+        self.article_list.opened_id = post.id
+        self.reading_pane.show(post, self.archive.labels)
+        self.reading_pane.border_title = post.id
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._run_search)
+
+    def _run_search(self) -> None:
+        text = self.query_one("#search", Input).value
+        self.active_filter = self.active_filter.with_changes(text=text)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self._run_search()
+        self.article_list.focus()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key."""
+        sections = [
+            ("Everywhere", self.BINDINGS),
+            ("Article list", ArticleList.BINDINGS),
+            ("Reading pane", ReadingPane.BINDINGS),
+            ("Categories", [*CategoryList.BINDINGS]),
+            ("App", self.app.BINDINGS),
+        ]
+        self.app.push_screen(HelpScreen(sections))
+
+    def action_search(self) -> None:
+        """Show the search bar and type into it."""
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def action_date_filter(self) -> None:
+        """Ask for a date range."""
+        current = self.active_filter.dates.spec if self.active_filter.dates else ""
+
+        def chosen(dates: DateRange | None) -> None:
+            self.active_filter = self.active_filter.with_changes(dates=dates)
+
+        self.app.push_screen(DateFilterScreen(self.options.tz, current), chosen)
+
+    def action_clear_filters(self) -> None:
+        """Drop the category, date and search filters."""
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = False
+        self.query_one(CategoryList).select("")
+        self.active_filter = Filter()
+        self.notify("Filters cleared", timeout=2)
+
+    def action_next_article(self) -> None:
+        """Open the next article of the list, staying where the focus is."""
+        self._open(self.article_list.select_next())
+
+    def action_previous_article(self) -> None:
+        """Open the previous article of the list."""
+        self._open(self.article_list.select_previous())
+
+    def _source(self) -> str | None:
+        post = self.reading_pane.post or self.article_list.highlighted_post
+        if post is None or not post.source_url:
+            self.notify("This post has no source address.", severity="warning")
+            return None
+        return post.source_url
+
+    def action_open_source(self) -> None:
+        """Open the post's source address in the browser."""
+        url = self._source()
+        if url is None:
+            return
+        if not url.lower().startswith(SAFE_SCHEMES):
+            self.notify(f"Refused to open {url!r}: not an http(s) address.", severity="error")
+            return
+        self.notify(f"Opening {url}")
+        self._open_in_browser(url)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        # webbrowser may wait for the browser to start; a thread keeps the reader responsive.
+        if not webbrowser.open(url, new=2):
+            self.app.call_from_thread(
+                self.notify, f"No browser could open {url}", severity="warning"
+            )
+
+    def action_copy_source(self) -> None:
+        """Copy the source address (OSC 52, so it works over ssh too)."""
+        url = self._source()
+        if url is not None:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", timeout=3)
+
+    def action_find_category(self) -> None:
+        """Type to narrow the category list."""
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = True
+        self.screen.remove_class("-reading")
+        self.query_one(CategoryList).narrowing.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        """Hide or show the sidebar."""
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+        if not sidebar.display and sidebar.has_focus_within:
+            self.article_list.focus()
+
+    def action_toggle_reading_mode(self) -> None:
+        """Give the article the whole screen, or bring the panes back."""
+        self.toggle_class("-reading")
+        if self.has_class("-reading"):
+            self.reading_pane.focus()
+        else:
+            self.article_list.focus()
+
+    def action_reload(self) -> None:
+        """Read the archive again from disk."""
+        self.reading_pane.forget()
+        self._load_archive()
+        self.notify("Reloading…", timeout=2)
+
+    def action_problems(self) -> None:
+        """List the problems found while loading."""
+        self.app.push_screen(ProblemsScreen(self.archive.problems, len(self.archive.skipped)))
+
+    def _panes(self) -> list[Widget]:
+        candidates: list[Widget] = [
+            self.query_one(CategoryList).options,
+            self.query_one(Timeline),
+            self.article_list,
+            self.reading_pane,
+        ]
+        return [pane for pane in candidates if _shown(pane)]
+
+    def action_cycle_pane(self, step: int) -> None:
+        """Move the focus to the next (or previous) pane."""
+        panes = self._panes()
+        if not panes:
+            return
+        focused = self.focused
+        index = next((i for i, pane in enumerate(panes) if pane is focused), -1)
+        panes[(index + step) % len(panes)].focus()
+
+    def action_back(self) -> None:
+        """Step back: close the search, leave the article, or go to the sidebar."""
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            if search.value:
+                search.value = ""
+                self._run_search()
+            search.display = False
+            self.article_list.focus()
+        elif self.reading_pane.has_focus:
+            if self.has_class("-reading"):
+                self.remove_class("-reading")
+            self.article_list.focus()
+        elif self.article_list.has_focus and _shown(self.query_one("#sidebar")):
+            self.query_one(CategoryList).options.focus()
+
+
+def _shown(widget: Widget) -> bool:
+    """Whether the widget and all its ancestors are displayed."""
+    node: Widget | None = widget
+    while isinstance(node, Widget):
+        if not node.display:
+            return False
+        parent = node.parent
+        node = parent if isinstance(parent, Widget) else None
+    return True

@@ -1,0 +1,82 @@
+"""The sidebar's date timeline: years, months and days with their post counts."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+ALL_DATES = ""
+"""The node data of the root: no date filter."""
+
+
+class Timeline(Tree[str]):
+    """Year > month > day with counts; choosing a node filters by that period."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("l", "select_cursor", "Choose", show=False),
+    ]
+
+    class Chosen(Message):
+        """The user chose a period (``spec`` in the date grammar, "" for all dates)."""
+
+        def __init__(self, spec: str) -> None:
+            super().__init__()
+            self.spec = spec
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("All dates", data=ALL_DATES, id=id)
+        self.show_root = True
+        self.auto_expand = False
+        self._shown: Counter[str] | None = None
+
+    def set_days(self, days: Counter[str]) -> None:
+        """Show these posts-per-day counts (keys ``YYYY-MM-DD``), newest year first."""
+        if days == self._shown:
+            return
+        self._shown = days
+        years: dict[str, Counter[str]] = defaultdict(Counter)
+        for day, count in days.items():
+            years[day[:4]][day] += count
+        expanded = {node.data for node in _walk(self.root) if node.is_expanded}
+        self.clear()
+        self.root.set_label(_label("All dates", days.total()))
+        for year in sorted(years, reverse=True):
+            in_year = years[year]
+            year_node = self.root.add(_label(year, in_year.total()), data=year)
+            months: dict[str, Counter[str]] = defaultdict(Counter)
+            for day, count in in_year.items():
+                months[day[:7]][day] = count
+            for month in sorted(months, reverse=True):
+                in_month = months[month]
+                month_node = year_node.add(_label(month, in_month.total()), data=month)
+                for day in sorted(in_month, reverse=True):
+                    month_node.add_leaf(_label(day, in_month[day]), data=day)
+                if month in expanded:
+                    month_node.expand()
+            if year in expanded or len(years) == 1:
+                year_node.expand()
+        self.root.expand()
+
+    @on(Tree.NodeSelected)
+    def _chosen(self, event: Tree.NodeSelected[str]) -> None:
+        event.stop()
+        self.post_message(self.Chosen(event.node.data or ALL_DATES))
+
+
+def _walk(node: TreeNode[str]) -> list[TreeNode[str]]:
+    nodes = [node]
+    for child in node.children:
+        nodes.extend(_walk(child))
+    return nodes
+
+
+def _label(name: str, count: int) -> Text:
+    return Text.assemble(name, (f" {count:,}", "dim"))

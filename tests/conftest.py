@@ -1,0 +1,73 @@
+"""Shared fixtures: a fixed time zone, the committed oddities archive, small archives on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def shanghai() -> ZoneInfo:
+    """The archive's own zone, so results never depend on the machine's."""
+    return ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def options(shanghai: ZoneInfo):  # -> LoadOptions (imported late: the loader may be mid-edit)
+    from newsreader.archive import LoadOptions
+
+    return LoadOptions(tz=shanghai)
+
+
+@pytest.fixture
+def oddities() -> Path:
+    """A committed archive reproducing every oddity of real scraped archives."""
+    return FIXTURES / "oddities"
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """``write("_posts/x.md", text_or_bytes)`` creates a file under ``tmp_path``."""
+
+    def write_file(relative: str, content: str | bytes) -> Path:
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    return write_file
+
+
+@pytest.fixture
+def make_post(shanghai: ZoneInfo) -> Callable[..., object]:
+    """``make_post("id.md", "2022-04-01 08:00", categories=..., tags=..., title=..., body=...)``."""
+    from newsreader.archive import Post
+
+    def make(
+        post_id: str,
+        when: str = "2022-04-01 08:00",
+        *,
+        categories: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        title: str = "",
+        body: str = "",
+    ) -> Post:
+        moment = datetime.fromisoformat(when)
+        return Post(
+            id=post_id,
+            path=Path("/archive") / post_id,
+            title=title or post_id,
+            date=moment if moment.tzinfo else moment.replace(tzinfo=shanghai),
+            categories=categories,
+            tags=tags,
+            source_url=None,
+            body=body,
+        )
+
+    return make
