@@ -582,7 +582,7 @@ def test_render_article_header() -> None:
     text = visible(output)
     lines = [line.strip() for line in text.splitlines()]
     assert any("星辰公司为北斗汽车提供新型冷却液" in line for line in lines[:3])
-    assert "\x1b[1m星辰公司为北斗汽车提供新型冷却液" in output
+    assert "\x1b[1;4m星辰公司为北斗汽车提供新型冷却液" in output
     assert "2022-06-03 09:05 +0800" in text
     assert "emnews · 东财滚动新闻, other" in text
     assert "滚动新闻, 汽车" in text
@@ -686,7 +686,7 @@ def test_truncation_is_marked_and_shown() -> None:
     assert len(converted.markdown) <= 1000
     assert not body_to_markdown(body[:900], max_chars=1000).truncated
     output = visible(render(render_article(make_post(body)), 100))
-    assert "[truncated: article longer than 400000 characters]" in output
+    assert "[truncated: article longer than 400,000 characters]" in output
 
 
 def typical_article() -> str:

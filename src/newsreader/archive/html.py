@@ -29,10 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markdown_it.token import Token
-from rich import box
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
-from rich.panel import Panel
 from rich.rule import Rule
 from rich.style import Style
 from rich.table import Table
@@ -277,7 +275,7 @@ def render_article(post: Post, labels: Mapping[str, str] | None = None) -> Group
     """Header (title, date, categories with labels, tags, source link), a rule, the body."""
     converted = body_to_markdown(post.body)
     title = clean_line(post.title)
-    heading = Text(title or "(untitled)", style="bold" if title else "bold dim")
+    heading = Text(title or "(untitled)", style="bold underline" if title else "bold dim")
     meta = Table.grid(padding=(0, 1))
     meta.add_column(style="dim", no_wrap=True)
     meta.add_column(overflow="fold")
@@ -297,7 +295,8 @@ def render_article(post: Post, labels: Mapping[str, str] | None = None) -> Group
         link_style = Style(color="blue", underline=True, link=href) if href else Style()
         meta.add_row("Source", Text(source, style=link_style))
     parts: list[RenderableType] = [
-        Panel(heading, box=box.HEAVY, padding=(0, 1)),
+        heading,
+        Text(),
         meta,
         Rule(style="dim"),
     ]
@@ -306,6 +305,6 @@ def render_article(post: Post, labels: Mapping[str, str] | None = None) -> Group
     else:
         parts.append(Text("(no text)", style="dim italic"))
     if converted.truncated:
-        note = f"[truncated: article longer than {DEFAULT_MAX_CHARS} characters]"
+        note = f"[truncated: article longer than {DEFAULT_MAX_CHARS:,} characters]"
         parts.append(Text(note, style="bold yellow"))
     return Group(*parts)

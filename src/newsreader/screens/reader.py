@@ -48,6 +48,8 @@ from newsreader.widgets.timeline import Timeline
 
 WIDE_LAYOUT_COLUMNS = 160
 """From this width the list and the article stand side by side."""
+SIDEBAR_MIN_COLUMNS = 90
+"""Below this width the sidebar starts hidden (t shows it), leaving room to read."""
 FIRST_BATCH = 300
 """Posts shown before the first pause, so a big archive shows something at once."""
 SEARCH_DELAY = 0.12
@@ -112,6 +114,8 @@ class ReaderScreen(Screen[None]):
         self._side_timer: Timer | None = None
         self._last_refresh = 0.0
         self._refresh_cost = 0.0
+        self._sidebar_wanted: bool | None = None
+        """The user's choice with t; None follows the terminal's width."""
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -139,6 +143,14 @@ class ReaderScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width >= WIDE_LAYOUT_COLUMNS, "-wide")
+        if self._sidebar_wanted is None:
+            self._show_sidebar(event.size.width >= SIDEBAR_MIN_COLUMNS)
+
+    def _show_sidebar(self, show: bool) -> None:
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = show
+        if not show and sidebar.has_focus_within:
+            self.article_list.focus()
 
     @property
     def article_list(self) -> ArticleList:
@@ -212,10 +224,13 @@ class ReaderScreen(Screen[None]):
 
     def _announce_loaded(self) -> None:
         problems = len(self.archive.problems)
-        message = f"Loaded {len(self.archive):,} posts from {self.archive.root}"
+        message = f"Loaded {len(self.archive):,} posts"
+        if self.archive.skipped:
+            message += f", skipped {len(self.archive.skipped):,} files"
         if problems:
-            message += f"; {problems:,} problems (press ! to see them)"
-        self.notify(message, severity="warning" if self.archive.skipped else "information")
+            message += f"; {problems:,} problems: press ! to see them"
+        severity = "warning" if self.archive.skipped else "information"
+        self.notify(message, severity=severity, timeout=4)
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -389,17 +404,15 @@ class ReaderScreen(Screen[None]):
 
     def action_find_category(self) -> None:
         """Type to narrow the category list."""
-        sidebar = self.query_one("#sidebar")
-        sidebar.display = True
-        self.screen.remove_class("-reading")
+        self._sidebar_wanted = True
+        self._show_sidebar(True)
+        self.remove_class("-reading")
         self.query_one(CategoryList).narrowing.focus()
 
     def action_toggle_sidebar(self) -> None:
         """Hide or show the sidebar."""
-        sidebar = self.query_one("#sidebar")
-        sidebar.display = not sidebar.display
-        if not sidebar.display and sidebar.has_focus_within:
-            self.article_list.focus()
+        self._sidebar_wanted = not self.query_one("#sidebar").display
+        self._show_sidebar(self._sidebar_wanted)
 
     def action_toggle_reading_mode(self) -> None:
         """Give the article the whole screen, or bring the panes back."""
