@@ -343,12 +343,12 @@ def test_rows_show_date_title_and_right_aligned_label() -> None:
     run(scenario, posts)
 
 
-def test_narrow_panes_show_month_and_day_only() -> None:
+def test_narrow_panes_show_the_day_without_the_time() -> None:
     async def scenario(app: ListApp, al: ArticleList, pilot: Pilot[None]) -> None:
         width = al.scrollable_content_region.width
         assert width < 70
         line = lines(al)[0]
-        assert line.startswith("  03-01 Post number 0")
+        assert line.startswith("  2024-03-01 Post number 0")
         assert cell_len(line) == width
 
     run(scenario, make_posts(3), size=(50, 10))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import webbrowser
+from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
@@ -187,8 +188,10 @@ class ReaderScreen(Screen[None]):
                 return
             loaded = load_post(path, root, self.options)
             if isinstance(loaded, Post):
-                posts.append(loaded)
                 texts[loaded.id] = search_text(loaded)
+                # Bodies stay on disk until opened: at 100,000 posts they would cost
+                # hundreds of megabytes (see _with_body).
+                posts.append(replace(loaded, body=""))
             elif isinstance(loaded, Problem):
                 skipped.append(loaded)
             # Batches grow with the cost of showing them, so the UI never spends most of its
@@ -306,8 +309,18 @@ class ReaderScreen(Screen[None]):
         if post is None:
             return
         self.article_list.opened_id = post.id
-        self.reading_pane.show(post, self.archive.labels)
+        self.reading_pane.show(self._with_body(post), self.archive.labels)
         self.reading_pane.border_title = post.id
+
+    def _with_body(self, post: Post) -> Post:
+        """The post with its body read again from disk (the list keeps metadata only)."""
+        if post.body:
+            return post
+        loaded = load_post(post.path, self.archive.root, self.options)
+        if isinstance(loaded, Post):
+            return replace(post, body=loaded.body)
+        message = loaded.message if isinstance(loaded, Problem) else "no longer a post"
+        return replace(post, body=f"<p>This file can no longer be read: {message}</p>")
 
     @on(Input.Changed, "#search")
     def _search_typed(self) -> None:

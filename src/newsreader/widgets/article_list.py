@@ -52,11 +52,10 @@ def _printable(text: str) -> str:
 
 
 def format_date(date: datetime, wide: bool) -> str:
-    """The date column: ``YYYY-MM-DD HH:MM`` when ``wide``, else ``MM-DD``."""
+    """The date column: ``YYYY-MM-DD HH:MM`` when ``wide``, else ``YYYY-MM-DD``."""
     # Formatted by hand: strftime("%Y") does not zero-pad years before 1000 on every platform.
-    if wide:
-        return f"{date.year:04d}-{date.month:02d}-{date.day:02d} {date.hour:02d}:{date.minute:02d}"
-    return f"{date.month:02d}-{date.day:02d}"
+    day = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    return f"{day} {date.hour:02d}:{date.minute:02d}" if wide else day
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
