@@ -1,4 +1,8 @@
-"""The command line: ``newsreader [PATH]`` opens the reader; subcommands list, show and check."""
+"""The command line: ``newsreader [PATH]`` opens the reader; subcommands list, show, check...
+
+``export-state``/``import-state`` carry read marks and stars between machines (JSON, merged on
+import, see :mod:`newsreader.state`); ``config`` prints the settings in effect.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +31,12 @@ from newsreader.archive import (
     parse_date_spec,
 )
 from newsreader.archive.loader import display_path, local_timezone
+from newsreader.config import Settings, describe_settings, load_settings, write_atomically
+from newsreader.locations import config_path, data_dir
 from newsreader.resources import sample_posts_dir
+from newsreader.state import STATE_FILE_NAME, ReadingState, StateError, archive_key
 
-SUBCOMMANDS = ("list", "show", "categories", "check")
+SUBCOMMANDS = ("list", "show", "categories", "check", "export-state", "import-state", "config")
 EXIT_USAGE = 2
 
 
@@ -56,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "show": _show,
             "categories": _categories,
             "check": _check,
+            "export-state": _export_state,
+            "import-state": _import_state,
+            "config": _config,
         }[options.command]
         return handler(options, tz)
     except CliError as error:
@@ -126,6 +136,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help='only posts holding every word of TEXT ("a phrase" as one, -word excluded)',
     )
+    listing.add_argument("--unread", action="store_true", help="only posts not marked read")
+    listing.add_argument("--starred", action="store_true", help="only starred posts")
     listing.add_argument("--limit", metavar="N", type=int, help="at most N posts")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     _common(listing)
@@ -156,6 +168,39 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     )
     _path_argument(check)
     _common(check)
+
+    export_state = commands.add_parser(
+        "export-state",
+        usage="newsreader export-state [-h] [PATH] [FILE]",
+        help="write the archive's read marks and stars as JSON",
+        description="Write every read mark and star of the archive as JSON, to FILE or to the "
+        "standard output. With one argument, a folder is taken as PATH, anything else as FILE.",
+    )
+    export_state.add_argument(
+        "target", nargs="*", metavar="[PATH] [FILE]", help="the archive folder; the JSON file"
+    )
+    export_state.set_defaults(tz=None)
+
+    import_state = commands.add_parser(
+        "import-state",
+        usage="newsreader import-state [-h] [PATH] FILE",
+        help="merge read marks and stars from an export",
+        description="Merge marks from a file written by export-state into the archive's: a "
+        "mark set on either side stays set unless the other side unset it later. Reads the "
+        "standard input when FILE is '-'. Exits 1 when some entries were not valid marks.",
+    )
+    import_state.add_argument(
+        "target", nargs="+", metavar="[PATH] FILE", help="the archive folder; the JSON file"
+    )
+    import_state.set_defaults(tz=None)
+
+    config = commands.add_parser(
+        "config",
+        help="the settings file and the settings in effect",
+        description="Print the settings file's path and every setting in effect, with the "
+        "line it came from or 'default'. Exits 1 when the file has problems.",
+    )
+    config.set_defaults(tz=None)
     return parser
 
 
@@ -216,7 +261,10 @@ def _list(options: argparse.Namespace, tz: tzinfo) -> int:
     query = Filter(
         category=options.category, tag=options.tag, dates=dates, text=options.search or ""
     )
-    posts = archive.filter(query)[: options.limit]
+    posts = archive.filter(query)
+    if options.unread or options.starred:
+        posts = _marked(posts, archive.root, unread=options.unread, starred=options.starred)
+    posts = posts[: options.limit]
     if options.json:
         for post in posts:
             print(json.dumps(_post_record(post, archive), ensure_ascii=False))
@@ -304,3 +352,117 @@ def _check(options: argparse.Namespace, tz: tzinfo) -> int:
         console.print(Text("No posts found (looked for .md, .markdown and .html files)."))
         return 1
     return 1 if archive.skipped else 0
+
+
+# --- reading state and settings -----------------------------------------------------------
+
+
+def _settings() -> Settings:
+    """The user's settings; each problem with the file is printed as a warning."""
+    settings, messages = load_settings()
+    for message in messages:
+        print(f"newsreader: warning: {message}", file=sys.stderr)
+    return settings
+
+
+def _open_state(root: Path) -> ReadingState:
+    """The reading state of the archive at ``root``, its notices printed as warnings."""
+    state = ReadingState.open(archive_key(root, _settings().archives))
+    for notice in state.notices:
+        print(f"newsreader: warning: {notice}", file=sys.stderr)
+    return state
+
+
+def _marked(posts: list[Post], root: Path, *, unread: bool, starred: bool) -> list[Post]:
+    """The posts that are unread and/or starred, as asked (both: starred and not yet read)."""
+    with _open_state(root) as state:
+        try:
+            read = state.read_ids(posts) if unread else set()
+            stars = state.starred_ids(posts) if starred else None
+        except StateError as error:
+            raise CliError(str(error)) from None
+    return [post for post in posts if post.id not in read and (stars is None or post.id in stars)]
+
+
+def _export_state(options: argparse.Namespace, tz: tzinfo) -> int:
+    target: list[str] = options.target
+    if len(target) > 2:
+        raise CliError("export-state takes [PATH] [FILE]", EXIT_USAGE)
+    if len(target) == 2:
+        path, file = Path(target[0]), target[1]
+    elif len(target) == 1 and Path(target[0]).is_dir():
+        path, file = Path(target[0]), "-"
+    else:
+        path, file = None, target[0] if target else "-"
+    root = _resolve_root(path)
+    with _open_state(root) as state:
+        try:
+            data = state.export()
+        except StateError as error:
+            raise CliError(str(error)) from None
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if file == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomically(Path(file), text)
+    except OSError as error:
+        raise CliError(f"cannot write {file}: {error.strerror or error}") from None
+    count = len(data["marks"])
+    print(f"Exported {count:,} marks of archive {state.archive!r} to {file}.")
+    return 0
+
+
+def _import_state(options: argparse.Namespace, tz: tzinfo) -> int:
+    target: list[str] = options.target
+    if len(target) > 2:
+        raise CliError("import-state takes [PATH] FILE", EXIT_USAGE)
+    path = Path(target[0]) if len(target) == 2 else None
+    file = target[-1]
+    root = _resolve_root(path)
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except OSError as error:
+        raise CliError(f"cannot read {file}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{file} is not UTF-8 text (expected JSON from export-state)") from None
+    except json.JSONDecodeError as error:
+        raise CliError(f"{file} is not valid JSON (line {error.lineno}: {error.msg})") from None
+    with _open_state(root) as state:
+        try:
+            result = state.import_(data)
+        except StateError as error:
+            raise CliError(f"{file}: {error}") from None
+    for problem in result.problems:
+        print(f"newsreader: {file}: skipped {problem}", file=sys.stderr)
+    if result.skipped > len(result.problems):
+        print(
+            f"newsreader: {file}: skipped {result.skipped - len(result.problems):,} more",
+            file=sys.stderr,
+        )
+    print(
+        f"Imported into archive {state.archive!r} ({state.path}): {result.added:,} added, "
+        f"{result.updated:,} updated, {result.unchanged:,} already there, "
+        f"{result.skipped:,} skipped."
+    )
+    return 1 if result.skipped else 0
+
+
+def _config(options: argparse.Namespace, tz: tzinfo) -> int:
+    settings, messages = load_settings()
+    path = settings.path or config_path()
+    console = _console()
+    found = "" if path.is_file() else "  (no such file: every setting is its default)"
+    console.print(Text(f"Settings file: {path}{found}"), soft_wrap=True)
+    console.print(Text(f"Reading state: {data_dir() / STATE_FILE_NAME}"), soft_wrap=True)
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("setting", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    table.add_column("from", no_wrap=True, style="dim")
+    for key, value, origin in describe_settings(settings):
+        table.add_row(Text(key), Text(value), Text(origin))
+    console.print(table)
+    for message in messages:
+        print(f"newsreader: {message}", file=sys.stderr)
+    return 1 if messages else 0

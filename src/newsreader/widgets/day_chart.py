@@ -35,4 +35,4 @@ class DayChart(Vertical):
         series = [float(days.get((first + timedelta(days=n)).isoformat(), 0)) for n in range(span)]
         bars.data = series
         peak = int(max(series))
-        label.update(f"{first} → {last} · max {peak:,}/day")
+        label.update(f"{first}…{last} peak {peak:,}")
