@@ -12,6 +12,19 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def private_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own data, cache and config locations: never the user's real ones."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("NEWSREADER_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("NEWSREADER_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("NEWSREADER_CONFIG", str(home / "config.toml"))
+    monkeypatch.delenv("NEWSREADER_TZ", raising=False)
+    return home
+
+
 @pytest.fixture
 def shanghai() -> ZoneInfo:
     """The archive's own zone, so results never depend on the machine's."""

@@ -13,8 +13,9 @@ from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
 from newsreader.archive import LoadOptions
+from newsreader.config import ConfigError, Settings, load_settings, save_setting
 from newsreader.resources import styles_dir
-from newsreader.screens.reader import ReaderScreen
+from newsreader.screens.reader import ReaderScreen, SettingChanged
 
 STYLESHEETS = ("app.tcss", "article_list.tcss")
 
@@ -40,24 +41,81 @@ class CategoryCommands(Provider):
                 )
 
 
+class ArchiveCommands(Provider):
+    """Switch to another archive named in the settings."""
+
+    async def search(self, query: str) -> Hits:
+        """Archives whose name or folder matches what was typed."""
+        app = self.app
+        if not isinstance(app, NewsReaderApp):
+            return
+        matcher = self.matcher(query)
+        for name, path in app.settings.archives.items():
+            title = f"Archive: {name}"
+            score = matcher.match(f"{title} {path}")
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(title), partial(app.open_archive, path), help=str(path)
+                )
+
+
 class NewsReaderApp(App[None]):
     """A terminal reader for one Jekyll-style news archive."""
 
     TITLE = "newsreader"
     CSS_PATH: ClassVar[list[str | PurePath]] = [styles_dir() / name for name in STYLESHEETS]
-    COMMANDS = App.COMMANDS | {CategoryCommands}
+    COMMANDS = App.COMMANDS | {CategoryCommands, ArchiveCommands}
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Commands", show=False),
     ]
 
-    def __init__(self, root: Path, options: LoadOptions | None = None) -> None:
+    def __init__(
+        self, root: Path, options: LoadOptions | None = None, settings: Settings | None = None
+    ) -> None:
         super().__init__()
         self.root = root
         self.options = options or LoadOptions()
+        self._settings_problems: list[str] = []
+        if settings is None:
+            settings, self._settings_problems = load_settings(themes=self.available_themes)
+        self.settings = settings
+        self._applying_settings = True
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self._applying_settings = False
+        if settings.keys:
+            self.set_keymap(dict(settings.keys))
 
     def get_default_screen(self) -> Screen[None]:
         """The reader on this app's archive."""
-        return ReaderScreen(self.root, self.options)
+        return ReaderScreen(self.root, self.options, self.settings)
+
+    def on_mount(self) -> None:
+        for problem in self._settings_problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10)
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the reader is remembered for next time."""
+        if not self._applying_settings and theme != self.settings.theme:
+            self.remember_setting("theme", theme)
+
+    def on_setting_changed(self, event: SettingChanged) -> None:
+        self.remember_setting(event.key, event.value)
+
+    def remember_setting(self, key: str, value: object) -> None:
+        """Save one setting to the settings file; a failure is shown, never raised."""
+        try:
+            save_setting(key, value, self.settings.path)
+        except ConfigError as error:
+            self.notify(str(error), title="Settings not saved", severity="warning")
+
+    def open_archive(self, path: Path) -> None:
+        """Read another archive in place of the current one (its own marks come with it)."""
+        if not path.is_dir():
+            self.notify(f"No such folder: {path}", severity="error")
+            return
+        self.root = path
+        self.switch_screen(ReaderScreen(path, self.options, self.settings))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every reader action in the command palette, besides Textual's own (theme...)."""
@@ -74,6 +132,8 @@ class NewsReaderApp(App[None]):
                 )
 
 
-def create_app(root: Path, options: LoadOptions | None = None) -> NewsReaderApp:
+def create_app(
+    root: Path, options: LoadOptions | None = None, settings: Settings | None = None
+) -> NewsReaderApp:
     """The one factory used by the command line and the tests."""
-    return NewsReaderApp(root, options)
+    return NewsReaderApp(root, options, settings)

@@ -7,6 +7,7 @@ import, see :mod:`newsreader.state`); ``config`` prints the settings in effect.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = next((arg for arg in args if not arg.startswith("-")), None)
     parser = _subcommand_parser() if command in SUBCOMMANDS else _reader_parser()
     options = parser.parse_args(args)
+    _settings.cache_clear()  # read the settings file once per command, afresh each time
     try:
         tz = _zone(options.tz)
         if options.command is None:
@@ -99,7 +101,8 @@ def _path_argument(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help="the archive folder (default: the bundled sample posts)",
+        help="the archive folder, or a name from [archives] in the settings "
+        "(default: the settings' default_archive, else the bundled sample posts)",
     )
 
 
@@ -208,6 +211,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
 
 
 def _zone(name: str | None) -> tzinfo:
+    """--tz, else $NEWSREADER_TZ (argparse's default), else the settings, else the machine's."""
+    name = name or _settings().timezone
     if not name:
         return local_timezone()
     try:
@@ -217,7 +222,14 @@ def _zone(name: str | None) -> tzinfo:
 
 
 def _resolve_root(path: Path | None) -> Path:
-    root = path if path is not None else sample_posts_dir()
+    """PATH, or an archive named in the settings, else the default archive, else the samples."""
+    settings = _settings()
+    if path is None:
+        root = settings.archive_path() or sample_posts_dir()
+    elif not path.exists() and settings.archive_path(str(path)) is not None:
+        root = settings.archive_path(str(path)) or path
+    else:
+        root = path
     if not root.exists():
         raise CliError(f"no such folder: {root}", EXIT_USAGE)
     if not root.is_dir():
@@ -243,7 +255,7 @@ def _open_reader(path: Path | None, tz: tzinfo) -> int:
     root = _resolve_root(path)
     from newsreader.app import create_app  # the TUI's imports cost time; list does not need them
 
-    create_app(root, LoadOptions(tz=tz)).run()
+    create_app(root, LoadOptions(tz=tz), settings=_settings()).run()
     return 0
 
 
@@ -357,6 +369,7 @@ def _check(options: argparse.Namespace, tz: tzinfo) -> int:
 # --- reading state and settings -----------------------------------------------------------
 
 
+@functools.cache
 def _settings() -> Settings:
     """The user's settings; each problem with the file is printed as a warning."""
     settings, messages = load_settings()

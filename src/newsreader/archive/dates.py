@@ -106,39 +106,51 @@ def parse_date_spec(spec: str, tz: tzinfo, now: datetime | None = None) -> DateR
     )
 
 
-def _period(text: str, today: date, spec: str) -> tuple[date, date]:
-    """The days one term of the grammar covers, as [first day, day after the last)."""
+def _period(text: str, today: date, spec: str) -> tuple[date, date | None]:
+    """The days one term of the grammar covers, as [first day, day after the last).
+
+    The day after the last is None for a period ending on the last day a date can hold
+    (9999-12-31): such a period runs to the end of time, as a post dated then exists.
+    """
     text = text.strip()
     if text == "today":
-        return today, today + timedelta(days=1)
+        return today, _day_after(today)
     if text == "yesterday":
         return today - timedelta(days=1), today
     relative = _RELATIVE.match(text)
     if relative:
         count, unit = int(relative.group(1)), relative.group(2)
-        if unit == "m":
-            try:
+        try:
+            if unit == "m":
                 first = _months_before(today, count)
-            except ValueError:
-                raise DateSpecError(spec) from None
-        else:
-            days = count * (7 if unit == "w" else 1)
-            first = today - timedelta(days=max(days - 1, 0))
-        return first, today + timedelta(days=1)
+            else:
+                days = count * (7 if unit == "w" else 1)
+                first = today - timedelta(days=max(days - 1, 0))
+        except (ValueError, OverflowError):
+            raise DateSpecError(spec) from None
+        return first, _day_after(today)
     calendar = _CALENDAR.match(text)
     if not calendar:
         raise DateSpecError(spec)
     year, month, day = (int(part) if part else None for part in calendar.groups())
     try:
         if month is None:
-            return date(year or 1, 1, 1), date((year or 1) + 1, 1, 1)
+            first = date(year or 1, 1, 1)
+            return first, _day_after(date(first.year, 12, 31))
         if day is None:
             first = date(year or 1, month, 1)
+            if (first.year, first.month) == (date.max.year, 12):
+                return first, None
             return first, _months_before(first, -1)
         first = date(year or 1, month, day)
-        return first, first + timedelta(days=1)
+        return first, _day_after(first)
     except (ValueError, OverflowError):
         raise DateSpecError(spec) from None
+
+
+def _day_after(day: date) -> date | None:
+    """The next day, or None after the last day a date can hold."""
+    return None if day == date.max else day + timedelta(days=1)
 
 
 def _months_before(day: date, months: int) -> date:

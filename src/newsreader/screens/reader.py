@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import webbrowser
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,11 +38,15 @@ from newsreader.archive import (
     parse_date_spec,
 )
 from newsreader.archive.query import search_text
+from newsreader.config import Settings
+from newsreader.marks import Marks
+from newsreader.screens.confirm import ConfirmScreen
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.problems import ProblemsScreen
+from newsreader.state import ReadingState, StateError, archive_key
 from newsreader.widgets.article_list import ArticleList
-from newsreader.widgets.category_list import CategoryList
+from newsreader.widgets.category_list import STARRED, UNREAD, CategoryList
 from newsreader.widgets.day_chart import DayChart
 from newsreader.widgets.reading_pane import ReadingPane
 from newsreader.widgets.status_line import StatusLine
@@ -79,41 +84,63 @@ class LoadedBatch(Message):
         self.scan_problems = scan_problems
 
 
+class SettingChanged(Message):
+    """The user changed something worth remembering (the app saves it to the settings)."""
+
+    def __init__(self, key: str, value: object) -> None:
+        super().__init__()
+        self.key = key
+        self.value = value
+
+
 class ReaderScreen(Screen[None]):
     """The three panes, the search bar, the status line and the footer."""
 
     BINDINGS = [
-        Binding("q", "app.quit", "Quit"),
-        Binding("question_mark", "help", "Keys"),
-        Binding("slash", "search", "Search"),
-        Binding("d", "date_filter", "Date"),
-        Binding("x", "clear_filters", "Clear"),
-        Binding("n", "next_article", "Next"),
-        Binding("p", "previous_article", "Prev"),
-        Binding("o", "open_source", "Open source", show=False),
-        Binding("y", "copy_source", "Copy address", show=False),
-        Binding("c", "find_category", "Find category", show=False),
-        Binding("t", "toggle_sidebar", "Sidebar"),
-        Binding("z", "toggle_reading_mode", "Reading mode", show=False),
-        Binding("r", "reload", "Reload", show=False),
-        Binding("exclamation_mark", "problems", "Problems", show=False),
-        Binding("tab", "cycle_pane(1)", "Next pane", show=False),
-        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False),
-        Binding("h,escape", "back", "Back", show=False),
+        Binding("q", "app.quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("d", "date_filter", "Date", id="date_filter"),
+        Binding("x", "clear_filters", "Clear", id="clear_filters"),
+        Binding("n", "next_article", "Next", id="next_article"),
+        Binding("p", "previous_article", "Prev", id="previous_article"),
+        Binding("o", "open_source", "Open source", show=False, id="open_source"),
+        Binding("y", "copy_source", "Copy address", show=False, id="copy_source"),
+        Binding("c", "find_category", "Find category", show=False, id="find_category"),
+        Binding("t", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
+        Binding("z", "toggle_reading_mode", "Reading mode", show=False, id="toggle_reading_mode"),
+        Binding("r", "reload", "Reload", show=False, id="reload"),
+        Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="cycle_pane_next"),
+        Binding(
+            "shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="cycle_pane_previous"
+        ),
+        Binding("h,escape", "back", "Back", show=False, id="back"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="toggle_read"),
+        Binding("s", "toggle_star", "Star", id="toggle_star"),
+        Binding("M", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+        Binding("u", "undo", "Undo mark all", show=False, id="undo"),
+        Binding("U", "toggle_unread_only", "Unread only", show=False, id="toggle_unread_only"),
     ]
 
     active_filter: reactive[Filter] = reactive(Filter, init=False)
 
-    def __init__(self, root: Path, options: LoadOptions) -> None:
+    def __init__(self, root: Path, options: LoadOptions, settings: Settings | None = None) -> None:
         super().__init__()
         self.root = root
         self.options = options
+        self.settings = settings or Settings()
+        self.marks: Marks | None = None
+        """None when the reading state could not be opened at all."""
+        self.view: str | None = None
+        """UNREAD or STARRED when the sidebar's entry of that name is chosen."""
+        self.unread_only = False
+        self._mark_timer: Timer | None = None
         self.archive = Archive(root.resolve())
         self.scanning = True
         self._generation = 0
         self._search_timer: Timer | None = None
         self._side_timer: Timer | None = None
-        self._last_refresh = 0.0
         self._refresh_cost = 0.0
         self._sidebar_wanted: bool | None = None
         """The user's choice with t; None follows the terminal's width."""
@@ -140,7 +167,21 @@ class ReaderScreen(Screen[None]):
         self.query_one("#search").display = False
         self.article_list.border_title = "Articles"
         self.article_list.focus()
+        self.query_one(CategoryList).sort_by = self.settings.sidebar_sort
+        self.article_list.date_format = self.settings.date_format
+        self._open_marks()
         self._load_archive()
+
+    def _open_marks(self) -> None:
+        state = ReadingState.open(archive_key(self.root, self.settings.archives))
+        for notice in state.notices:
+            self.notify(notice, severity="warning", timeout=10)
+        self.marks = Marks(state)
+        self.article_list.set_marks(self.marks.read_ids, self.marks.starred_ids)
+
+    def on_unmount(self) -> None:
+        if self.marks is not None:
+            self.marks.state.close()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width >= WIDE_LAYOUT_COLUMNS, "-wide")
@@ -149,7 +190,8 @@ class ReaderScreen(Screen[None]):
 
     def _show_sidebar(self, show: bool) -> None:
         sidebar = self.query_one("#sidebar")
-        sidebar.display = show
+        # A class, not an inline style, so reading mode's rule can still hide it.
+        sidebar.set_class(not show, "-hidden")
         if not show and sidebar.has_focus_within:
             self.article_list.focus()
 
@@ -169,6 +211,8 @@ class ReaderScreen(Screen[None]):
         self._generation += 1
         self.archive = Archive(self.root.resolve())
         self.scanning = True
+        if self.marks is not None:
+            self.marks.forget()
         self.query_one(StatusLine).progress(0, 1)
         self._scan(self._generation)
 
@@ -215,6 +259,8 @@ class ReaderScreen(Screen[None]):
             return
         started = time.perf_counter()
         self.archive.add(batch.posts, batch.search_texts)
+        if self.marks is not None:
+            self._write_marks(self.marks.learn, batch.posts)
         self.archive.skipped.extend(batch.skipped)
         self.archive.scan_problems.extend(batch.scan_problems)
         self.scanning = batch.done < batch.total
@@ -232,8 +278,10 @@ class ReaderScreen(Screen[None]):
             message += f", skipped {len(self.archive.skipped):,} files"
         if problems:
             message += f"; {problems:,} problems: press ! to see them"
-        severity = "warning" if self.archive.skipped else "information"
-        self.notify(message, severity=severity, timeout=4)
+        if self.archive.skipped:
+            self.notify(message, severity="warning", timeout=4)
+        else:
+            self.notify(message, timeout=4)
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -244,15 +292,37 @@ class ReaderScreen(Screen[None]):
     def _refresh_views(self) -> None:
         """Filter the archive and show the result in the list and the status line."""
         query = self.active_filter
-        posts = self.archive.filter(query)
+        posts = self._marked_only(self.archive.filter(query))
         labels = self.archive.labels
         article_list = self.article_list
         article_list.empty_message = self._empty_message(query)
         article_list.highlight_terms = query.terms.required
         article_list.set_posts(posts, labels)
-        self.query_one(StatusLine).show(query.describe(labels), len(posts), len(self.archive))
+        filters = ", ".join(
+            part
+            for part in (
+                query.describe(labels),
+                "starred" if self.view == STARRED else "",
+                "unread" if self.unread_only or self.view == UNREAD else "",
+            )
+            if part
+        )
+        self.query_one(StatusLine).show(filters, len(posts), len(self.archive))
         if self.reading_pane.post is None and not self.scanning and not posts:
             self.reading_pane.show_message(self._empty_message(query))
+
+    def _marked_only(self, posts: list[Post]) -> list[Post]:
+        """Apply the Unread and Starred views, which the data layer's filter knows nothing of."""
+        marks = self.marks
+        if marks is None:
+            return posts
+        if self.view == STARRED:
+            starred = marks.starred_ids
+            posts = [post for post in posts if post.id in starred]
+        if self.unread_only or self.view == UNREAD:
+            read = marks.read_ids
+            posts = [post for post in posts if post.id not in read]
+        return posts
 
     def _empty_message(self, query: Filter) -> str:
         if self.scanning:
@@ -274,7 +344,14 @@ class ReaderScreen(Screen[None]):
     def _refresh_sidebar(self) -> None:
         query = self.active_filter
         archive = self.archive
-        self.query_one(CategoryList).set_categories(archive.categories(), len(archive))
+        marks = self.marks
+        self.query_one(CategoryList).set_categories(
+            archive.categories(),
+            len(archive),
+            unread=marks.unread_by_category(archive.posts) if marks else None,
+            unread_total=len(archive) - len(marks.read_ids) if marks else 0,
+            starred=len(marks.starred_ids) if marks else 0,
+        )
         undated = archive.filter(query.with_changes(dates=None))
         self.query_one(Timeline).set_days(archive.day_counts(undated))
         shown = archive.filter(query) if query.dates else undated
@@ -290,6 +367,9 @@ class ReaderScreen(Screen[None]):
 
     @on(CategoryList.Chosen)
     def _category_chosen(self, event: CategoryList.Chosen) -> None:
+        if event.view != self.view:
+            self.view = event.view
+            self._refresh_views()
         self.active_filter = self.active_filter.with_changes(category=event.slug or None)
         if event.confirmed:
             self.article_list.focus()
@@ -311,6 +391,27 @@ class ReaderScreen(Screen[None]):
         self.article_list.opened_id = post.id
         self.reading_pane.show(self._with_body(post), self.archive.labels)
         self.reading_pane.border_title = post.id
+        self._mark_read_on_open(post)
+
+    def _mark_read_on_open(self, post: Post) -> None:
+        """Mark an opened post read, at once or after a delay, as the settings say."""
+        if self._mark_timer is not None:
+            self._mark_timer.stop()
+            self._mark_timer = None
+        marks = self.marks
+        if marks is None or marks.is_read(post) or self.settings.mark_read == "key":
+            return
+        if self.settings.mark_read == "delay":
+
+            def still_open() -> None:
+                if self.reading_pane.post is not None and self.reading_pane.post.id == post.id:
+                    self._write_marks(marks.mark_read, [post])
+                    self._marks_changed()
+
+            self._mark_timer = self.set_timer(self.settings.mark_read_delay, still_open)
+            return
+        self._write_marks(marks.mark_read, [post])
+        self._marks_changed()
 
     def _with_body(self, post: Post) -> Post:
         """The post with its body read again from disk (the list keeps metadata only)."""
@@ -371,8 +472,119 @@ class ReaderScreen(Screen[None]):
         search.value = ""
         search.display = False
         self.query_one(CategoryList).select("")
+        self.view = None
+        self.unread_only = False
         self.active_filter = Filter()
+        self._refresh_views()
         self.notify("Filters cleared", timeout=2)
+
+    # --- reading marks ------------------------------------------------------------------------
+
+    def _write_marks(self, write: Callable[..., object], *args: object) -> bool:
+        """Run a write to the reading state; a failure is shown, and nothing claims success."""
+        try:
+            write(*args)
+        except StateError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return False
+        return True
+
+    def _marks_changed(self) -> None:
+        self.article_list.refresh_marks()
+        if self.unread_only or self.view is not None:
+            self._refresh_views()
+        self._schedule_sidebar_refresh()
+
+    def _target_post(self) -> Post | None:
+        """The post a mark key acts on: the open article when reading, else the cursor's."""
+        if self.reading_pane.has_focus and self.reading_pane.post is not None:
+            return self.reading_pane.post
+        return self.article_list.highlighted_post
+
+    def action_toggle_read(self) -> None:
+        """Mark the post read or unread."""
+        post = self._target_post()
+        if post is None or self.marks is None:
+            return
+        if self._mark_timer is not None:
+            self._mark_timer.stop()
+            self._mark_timer = None
+        if self._write_marks(self.marks.toggle_read, post):
+            state = "read" if self.marks.is_read(post) else "unread"
+            self.notify(f"Marked {state}", timeout=1.5)
+            self._marks_changed()
+
+    def action_toggle_star(self) -> None:
+        """Star or unstar the post."""
+        post = self._target_post()
+        if post is None or self.marks is None:
+            return
+        if self._write_marks(self.marks.toggle_star, post):
+            starred = post.id in self.marks.starred_ids
+            self.notify("Starred" if starred else "Star removed", timeout=1.5)
+            self._marks_changed()
+
+    def action_mark_all_read(self) -> None:
+        """Mark every post of the current view read, after asking once."""
+        marks = self.marks
+        if marks is None:
+            return
+        posts = [post for post in self.article_list.posts if post.id not in marks.read_ids]
+        if not posts:
+            self.notify("Every post shown is already read.", timeout=2)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_all(posts)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Mark {len(posts):,} posts read? (u undoes it)"), answered
+        )
+
+    @work(thread=True, exclusive=True, group="marks")
+    def _mark_all(self, posts: list[Post]) -> None:
+        # A hundred thousand marks take a second or two to commit: off the UI thread.
+        marks = self.marks
+        assert marks is not None
+        try:
+            changed = marks.mark_read(posts, undoable=True)
+        except StateError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self._marks_done, f"Marked {changed:,} posts read (u undoes)")
+
+    def _marks_done(self, message: str) -> None:
+        self.notify(message, timeout=3)
+        self._marks_changed()
+
+    def action_undo(self) -> None:
+        """Take back the last "mark all read"."""
+        if self.marks is None or not self.marks.can_undo:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self._undo_marks()
+
+    @work(thread=True, exclusive=True, group="marks")
+    def _undo_marks(self) -> None:
+        marks = self.marks
+        assert marks is not None
+        try:
+            restored = marks.undo()
+        except StateError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self._marks_done, f"Undone: {restored:,} posts unread again")
+
+    def action_toggle_unread_only(self) -> None:
+        """Hide or show the posts already read."""
+        self.unread_only = not self.unread_only
+        self._refresh_views()
+        self.notify("Showing unread posts only" if self.unread_only else "Showing read posts too")
+
+    @on(CategoryList.SortChanged)
+    def _sort_changed(self, event: CategoryList.SortChanged) -> None:
+        self.post_message(SettingChanged("sidebar_sort", event.sort_by))
 
     def action_next_article(self) -> None:
         """Open the next article of the list, staying where the focus is."""

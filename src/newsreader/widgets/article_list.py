@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -30,9 +31,11 @@ if TYPE_CHECKING:
     # Annotations only: the widget never builds posts, so it need not load the archive package.
     from newsreader.archive.post import Post
 
-GUTTER_WIDTH = 2
-"""Cells before the date: the opened mark and a space."""
+GUTTER_WIDTH = 3
+"""Cells before the date: the opened mark, the star or unread mark, and a space."""
 OPENED_MARK = "▶"
+STAR_MARK = "★"
+UNREAD_MARK = "●"
 WIDE_DATE_MIN_WIDTH = 70
 """From this content width on, dates show the year and time; below it only month-day."""
 LABEL_MAX_WIDTH = 16
@@ -41,6 +44,10 @@ LABEL_MIN_WIDTH = 4
 DEFAULT_EMPTY_MESSAGE = "No posts to show."
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+_UNREAD = 1
+_STARRED = 2
 
 
 def _printable(text: str) -> str:
@@ -81,6 +88,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--label",
         "article-list--match",
         "article-list--empty",
+        "article-list--unread",
+        "article-list--star",
     }
     """
     | Class | What it styles |
@@ -91,6 +100,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     | `article-list--label` | The category label column. |
     | `article-list--match` | Search terms found in a title. |
     | `article-list--empty` | The message shown when there are no posts. |
+    | `article-list--unread` | The title and ● mark of a post not read yet. |
+    | `article-list--star` | The ★ mark of a starred post. |
     """
 
     # Only structure and last-resort fallbacks live here; the look is in
@@ -151,7 +162,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._posts: Sequence[Post] = ()
         self._labels: dict[str, str] = {}
-        self._strips: LRUCache[tuple[str, int, bool, bool], tuple[Post, Strip]] = LRUCache(1024)
+        self._strips: LRUCache[tuple[str, int, bool, bool, int], tuple[Post, Strip]] = LRUCache(
+            1024
+        )
+        self.date_format: str | None = None
+        """strftime format of the date column where it is wide (None: YYYY-MM-DD HH:MM)."""
+        self._read_ids: AbstractSet[str] | None = None
+        self._starred_ids: AbstractSet[str] = frozenset()
         """Rendered rows keyed by (post id, width, cursor?, opened?), with the post drawn.
 
         Keyed by id so rows stay cached across set_posts; the post is kept beside its
@@ -405,7 +422,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         is_opened = post.id == self.opened_id
         # Focus is not in the key: gaining or losing it changes the widget's styles, and
         # notify_style_update empties the cache.
-        key = (post.id, width, is_cursor, is_opened)
+        marks = self._marks_of(post.id)
+        key = (post.id, width, is_cursor, is_opened, marks)
         cached = self._strips.get(key)
         if cached is not None and cached[0] is post:
             return cached[1]
@@ -426,8 +444,35 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         text.truncate(width, overflow="ellipsis", pad=True)
         return Strip(text.render(self.app.console), width)
 
+    def set_marks(self, read_ids: AbstractSet[str] | None, starred_ids: AbstractSet[str]) -> None:
+        """Which posts are read (None: no reading state, nothing shows as unread) and starred.
+
+        The sets are kept by reference; call again (or :meth:`refresh_marks`) after changing
+        them so the visible rows are redrawn.
+        """
+        self._read_ids = read_ids
+        self._starred_ids = starred_ids
+        self.refresh_marks()
+
+    def refresh_marks(self) -> None:
+        """Redraw the visible rows after read or starred marks changed."""
+        self.refresh()
+
+    def _marks_of(self, post_id: str) -> int:
+        marks = _STARRED if post_id in self._starred_ids else 0
+        if self._read_ids is not None and post_id not in self._read_ids:
+            marks |= _UNREAD
+        return marks
+
     def row_text(
-        self, post: Post, width: int, *, cursor: bool = False, opened: bool = False
+        self,
+        post: Post,
+        width: int,
+        *,
+        cursor: bool = False,
+        opened: bool = False,
+        unread: bool = False,
+        starred: bool = False,
     ) -> Text:
         """The row for ``post``, exactly ``width`` cells wide, styled as Rich text.
 
@@ -442,7 +487,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return self.get_visual_style(*states, *component, *cursor_class).rich_style
 
         wide = width >= WIDE_DATE_MIN_WIDTH
-        date = format_date(post.date, wide)
+        date = (
+            _printable(post.date.strftime(self.date_format))
+            if wide and self.date_format
+            else format_date(post.date, wide)
+        )
         space_left = width - GUTTER_WIDTH - len(date) - 1
         label_width = min(LABEL_MAX_WIDTH, max(0, (space_left - 1) // 4))
         if label_width < LABEL_MIN_WIDTH:
@@ -450,11 +499,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         title_width = space_left - (label_width + 1 if label_width else 0)
 
         row = Text(style=style(), no_wrap=True, end="")
-        row.append(f"{OPENED_MARK if opened else ' '} ")
+        row.append(OPENED_MARK if opened else " ")
+        if starred:
+            row.append(STAR_MARK, style("article-list--star"))
+        elif unread:
+            row.append(UNREAD_MARK, style("article-list--unread"))
+        else:
+            row.append(" ")
+        row.append(" ")
         row.append(date, style("article-list--date"))
         row.append(" ")
         if title_width > 0:
-            title = Text(_printable(post.title))
+            title = Text(_printable(post.title), style("article-list--unread") if unread else "")
             terms = [term for term in self.highlight_terms if term.strip()]
             if terms:
                 match_style = self.get_visual_style(
@@ -475,5 +531,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return row
 
     def _render_row(self, post: Post, width: int, is_cursor: bool, is_opened: bool) -> Strip:
-        text = self.row_text(post, width, cursor=is_cursor, opened=is_opened)
+        marks = self._marks_of(post.id)
+        text = self.row_text(
+            post,
+            width,
+            cursor=is_cursor,
+            opened=is_opened,
+            unread=bool(marks & _UNREAD),
+            starred=bool(marks & _STARRED),
+        )
         return Strip(text.render(self.app.console), width)

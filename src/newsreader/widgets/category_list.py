@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.text import Text
 from textual import on
@@ -13,12 +13,16 @@ from textual.events import Key
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from newsreader.archive import Category
 
 ALL_POSTS = ""
 """The option id of "All posts": no category filter."""
+UNREAD = "v:unread"
+"""The option id of "Unread": every post not read yet."""
+STARRED = "v:starred"
+"""The option id of "Starred"."""
 
 
 class CategoryOptions(OptionList):
@@ -44,19 +48,33 @@ class CategoryList(Vertical):
     """"count" or "name"."""
 
     class Chosen(Message):
-        """The user moved to a category (``slug`` is "" for all posts)."""
+        """The user moved to an entry: a category, all posts, unread or starred."""
 
-        def __init__(self, slug: str, confirmed: bool) -> None:
+        def __init__(self, slug: str, confirmed: bool, view: str | None = None) -> None:
             super().__init__()
             self.slug = slug
+            """The category's slug; "" for all posts and for the views."""
             self.confirmed = confirmed
             """True on enter: the user wants to go on to the list."""
+            self.view = view
+            """UNREAD or STARRED for those entries, else None."""
+
+    class SortChanged(Message):
+        """The user switched between sorting by count and by name."""
+
+        def __init__(self, sort_by: str) -> None:
+            super().__init__()
+            self.sort_by = sort_by
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._categories: Sequence[Category] = ()
         self._total = 0
+        self._unread: Mapping[str, int] | None = None
+        self._unread_total = 0
+        self._starred_total = 0
         self._selected = ALL_POSTS
+        """The option id of the current entry."""
         self._shown_key: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -73,20 +91,44 @@ class CategoryList(Vertical):
         """The input that narrows the list."""
         return self.query_one("#category-filter", Input)
 
-    def set_categories(self, categories: Sequence[Category], total: int) -> None:
-        """Show these categories (already counted) and the archive's total."""
+    def set_categories(
+        self,
+        categories: Sequence[Category],
+        total: int,
+        unread: Mapping[str, int] | None = None,
+        unread_total: int = 0,
+        starred: int = 0,
+    ) -> None:
+        """Show these categories (already counted) and the archive's total.
+
+        ``unread`` maps slugs to unread counts (None: no reading state, so no "Unread" and
+        "Starred" entries); ``unread_total`` and ``starred`` count posts (a post may be in
+        several categories, so the total is not the sum).
+        """
         self._categories = categories
         self._total = total
+        self._unread = unread
+        self._unread_total = unread_total
+        self._starred_total = starred
         self._rebuild()
 
-    def select(self, slug: str) -> None:
-        """Mark ``slug`` as the current category without announcing it."""
-        self._selected = slug
+    def select(self, slug: str, view: str | None = None) -> None:
+        """Mark a category (or a view) as the current entry without announcing it."""
+        self._selected = view or _option_id(slug)
         self._rebuild(force=True)
 
     def _rebuild(self, force: bool = False) -> None:
         needle = self.narrowing.value.strip().casefold()
-        key = (id(self._categories), self._total, needle, self.sort_by, self._selected)
+        key = (
+            id(self._categories),
+            self._total,
+            id(self._unread),
+            self._unread_total,
+            self._starred_total,
+            needle,
+            self.sort_by,
+            self._selected,
+        )
         if key == self._shown_key and not force:
             return
         self._shown_key = key
@@ -98,20 +140,32 @@ class CategoryList(Vertical):
             or needle in category.slug.casefold()
             or needle in (category.label or "").casefold()
         ]
-        options = self.options
-        highlighted_id = self._selected
-        options.clear_options()
+        unread = self._unread
         entries: list[Option] = []
         if not needle:
-            entries.append(Option(_row("All posts", None, self._total), id=ALL_POSTS))
+            entries.append(Option(_row("All posts", None, self._total, None), id=ALL_POSTS))
+            if unread is not None:
+                entries.append(Option(_row("Unread", None, self._unread_total, None), id=UNREAD))
+                entries.append(Option(_row("Starred", None, self._starred_total, None), id=STARRED))
         entries.extend(
-            Option(_row(category.slug, category.label, category.count), id=f"c:{category.slug}")
+            Option(
+                _row(
+                    category.slug,
+                    category.label,
+                    category.count,
+                    unread.get(category.slug, 0) if unread is not None else None,
+                ),
+                id=_option_id(category.slug),
+            )
             for category in shown
         )
+        options = self.options
+        options.clear_options()
         options.add_options(entries)
-        index = options.get_option_index(_option_id(highlighted_id)) if entries else None
-        if index is None and entries:
-            index = 0
+        try:
+            index: int | None = options.get_option_index(self._selected)
+        except OptionDoesNotExist:
+            index = 0 if entries else None
         with options.prevent(OptionList.OptionHighlighted):
             options.highlighted = index
         self.border_subtitle = f"{len(shown):,} of {len(self._categories):,}"
@@ -122,6 +176,7 @@ class CategoryList(Vertical):
     def action_toggle_sort(self) -> None:
         """Sort by count or by name."""
         self.sort_by = "name" if self.sort_by == "count" else "count"
+        self.post_message(self.SortChanged(self.sort_by))
         self.notify(f"Categories sorted by {self.sort_by}", timeout=2)
 
     @on(Input.Changed, "#category-filter")
@@ -171,9 +226,15 @@ class CategoryList(Vertical):
         return options.get_option_at_index(options.highlighted).id
 
     def _choose(self, option_id: str, confirmed: bool) -> None:
-        slug = option_id.removeprefix("c:")
-        self._selected = slug
-        self.post_message(self.Chosen(slug, confirmed))
+        self._selected = option_id
+        if option_id in (UNREAD, STARRED):
+            self.post_message(self.Chosen(ALL_POSTS, confirmed, view=option_id))
+        else:
+            self.post_message(self.Chosen(option_id.removeprefix("c:"), confirmed))
+
+
+COUNT_WIDTH = 9
+"""Cells of the counts column ("1,234/16,903" is wider and pushes the name along)."""
 
 
 def _option_id(slug: str) -> str:
@@ -186,9 +247,18 @@ def _sort_key(by: str) -> Callable[[Category], tuple[int, str]]:
     return lambda category: (-category.count, category.slug.casefold())
 
 
-def _row(name: str, label: str | None, count: int) -> Text:
-    # The count comes first, right-aligned, so counts line up however long the names are.
-    text = Text.assemble((f"{count:>6,} ", "dim"), name)
+def _row(name: str, label: str | None, count: int, unread: int | None) -> Text:
+    # The counts come first, right-aligned, so they line up however long the names are:
+    # "unread/total" where some posts are unread, else the total.
+    text = Text()
+    if unread:
+        counts = f"{unread:,}/{count:,}"
+        text.append(" " * max(0, COUNT_WIDTH - len(counts)))
+        text.append(f"{unread:,}", style="bold")
+        text.append(f"/{count:,} ", style="dim")
+    else:
+        text.append(f"{count:>{COUNT_WIDTH},} ", style="dim")
+    text.append(name)
     if label:
         text.append(f" {label}", style="italic")
     return text

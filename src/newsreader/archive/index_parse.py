@@ -1,0 +1,105 @@
+"""Parsing many files for the index: in this process, or in a pool of worker processes.
+
+A cold build of 100,000 files is CPU-bound (the loader takes ~0.2 ms a file), so it is spread
+over worker processes while the calling process writes what they return to SQLite. A few
+files (a refresh) are parsed right here: a pool costs ~0.3 s to start.
+
+Workers are *spawned*, not forked: the reader refreshes from a thread, and a forked child of
+a threaded process can deadlock on a lock another thread held. Spawning imports the main
+module again, so a program that builds a large index must guard it with
+``if __name__ == "__main__":`` (the ``newsreader`` command does). Should no pool start, or a
+worker die (killed, out of memory, an unguarded main module), the rest is parsed here and a
+notice says so.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Generator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Final
+
+from newsreader.archive.index_rows import ParsedFile, parse_chunk
+from newsreader.archive.index_scan import FileStamp, RelPath
+from newsreader.archive.loader import LoadOptions
+
+__all__ = ["BATCH", "CHUNK", "MAX_WORKERS", "POOL_FROM", "parsed_batches"]
+
+BATCH: Final = 2000
+"""Files per batch, which the index writes in one transaction: the cancel latency, and
+another program's longest wait (a second or two). Larger batches make fewer, larger
+full-text segments, which are cheaper to build."""
+CHUNK: Final = 100
+"""Files per task sent to a worker process."""
+POOL_FROM: Final = 1500
+"""Fewer files than this are parsed in this process."""
+MAX_WORKERS: Final = 4
+"""The writing process needs a core too; more parsers than this only wait for it."""
+
+Todo = list[tuple[RelPath, FileStamp]]
+
+
+def parsed_batches(
+    root: Path,
+    options: LoadOptions,
+    todo: Todo,
+    workers: int | None,
+    notice: Callable[[str], None],
+) -> Generator[list[ParsedFile], None, None]:
+    """Every file of ``todo`` parsed, in batches of about :data:`BATCH`, in any order.
+
+    ``workers``: parsing processes (default: the CPU count, at most :data:`MAX_WORKERS`).
+    Closing the generator stops the workers.
+    """
+    count = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
+    leftover = todo
+    if len(todo) >= POOL_FROM and count >= 2:
+        leftover = yield from _pool_batches(str(root), options, todo, count, notice)
+    for start in range(0, len(leftover), BATCH):
+        yield parse_chunk(str(root), options, leftover[start : start + BATCH])
+
+
+def _pool_batches(
+    root: str, options: LoadOptions, todo: Todo, count: int, notice: Callable[[str], None]
+) -> Generator[list[ParsedFile], None, Todo]:
+    """Batches parsed by ``count`` worker processes; returns what is left to parse here
+    when no pool starts or it breaks."""
+    try:
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, ValueError) as error:
+        notice(f"Parsing in one process: no worker processes ({error}).")
+        return todo
+    chunks = [todo[start : start + CHUNK] for start in range(0, len(todo), CHUNK)]
+    chunks.reverse()  # popped from the end: submitted in path order
+    running: dict[Future[list[ParsedFile]], Todo] = {}
+    batch: list[ParsedFile] = []
+    try:
+        # A few chunks ahead per worker: enough to keep them busy, little memory held.
+        while chunks and len(running) < count * 3:
+            chunk = chunks.pop()
+            running[pool.submit(parse_chunk, root, options, chunk)] = chunk
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                batch.extend(future.result())  # raises while its chunk is still listed
+                running.pop(future)
+                if chunks:
+                    chunk = chunks.pop()
+                    running[pool.submit(parse_chunk, root, options, chunk)] = chunk
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+    except BrokenProcessPool:
+        notice("A parsing process stopped unexpectedly; finishing in one process.")
+        leftover = [item for chunk in (*running.values(), *chunks) for item in chunk]
+        if batch:
+            yield batch
+        return leftover
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if batch:
+        yield batch
+    return []

@@ -1,0 +1,110 @@
+"""Listing an archive's post files with their size and modification time, for the index.
+
+:func:`scan` follows exactly the rules of :func:`newsreader.archive.loader.find_post_files`
+(the same suffixes, skipped folders, hidden names, links kept inside the root, each folder
+visited once) but is built for being run every few seconds on 100,000 files: it works on
+bytes paths from ``os.scandir`` (no ``Path`` object and no decoding per file) and takes each
+file's size and modification time from one ``stat``, which is all an unchanged file costs.
+
+A file is keyed by its path relative to the root as ``os.fsencode``d bytes with ``/``
+separators (:data:`RelPath`): bytes, because a name that is not UTF-8 must still round-trip to
+the real file, and SQLite text cannot hold such a name.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.archive.loader import POST_SUFFIXES, SKIPPED_DIRS, relative_id
+from newsreader.archive.post import Problem
+
+__all__ = ["FileStamp", "RelPath", "ScanResult", "rel_to_path", "scan"]
+
+RelPath = bytes
+"""A file's path relative to the archive root, ``os.fsencode``d, ``/``-separated."""
+FileStamp = tuple[int, int]
+"""``(size in bytes, modification time in ns)``: a file whose stamp is unchanged is not read."""
+
+_SKIPPED_DIRS = frozenset(os.fsencode(name) for name in SKIPPED_DIRS)
+_SUFFIXES = frozenset(os.fsencode(suffix) for suffix in POST_SUFFIXES)
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """Every post file found, with its stamp, and what could not be followed."""
+
+    files: dict[RelPath, FileStamp] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Folders that cannot be listed, links out of the archive: as ``find_post_files`` reports."""
+
+
+def scan(root: Path) -> ScanResult:
+    """Find every candidate post file under the resolved ``root`` and stamp it."""
+    root_bytes = os.fsencode(root)
+    inside_prefix = root_bytes if root_bytes.endswith(b"/") else root_bytes + b"/"
+    result = ScanResult()
+    files = result.files
+    stat = os.stat
+    visited: set[tuple[int, int]] = set()
+    # (absolute folder, its path relative to the root with a trailing "/", or b"" for the root)
+    pending: list[tuple[bytes, bytes]] = [(root_bytes, b"")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            folder_stat = os.stat(folder)
+            key = (folder_stat.st_dev, folder_stat.st_ino)
+            if key in visited:
+                continue
+            visited.add(key)
+            with os.scandir(folder) as iterator:
+                entries = list(iterator)
+        except OSError as error:
+            _report(result, root, folder, f"folder cannot be read ({error.strerror or error})")
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_symlink() and not _inside(entry.path, root_bytes, inside_prefix):
+                    _report(
+                        result, root, entry.path, "symbolic link leads out of the archive; skipped"
+                    )
+                    continue
+                if entry.is_dir():
+                    if name not in _SKIPPED_DIRS and not name.startswith(b"."):
+                        pending.append((entry.path, prefix + name + b"/"))
+                elif entry.is_file() and not name.startswith(b".") and _is_post_name(name):
+                    # os.stat, not entry.stat(): the same call (following links), but it
+                    # skips the entry's caching and is measurably cheaper, 100,000 times.
+                    info = stat(entry.path)
+                    files[prefix + name] = (info.st_size, info.st_mtime_ns)
+            except OSError as error:
+                _report(result, root, entry.path, f"cannot be read ({error.strerror or error})")
+    return result
+
+
+def _is_post_name(name: bytes) -> bool:
+    suffix = os.path.splitext(name)[1]
+    if suffix.isascii():
+        return suffix.lower() in _SUFFIXES
+    # find_post_files lower-cases the decoded suffix; Unicode case rules differ from ASCII's
+    # for a few letters (the Kelvin sign lowers to "k"), so decode the rare non-ASCII suffix.
+    return os.path.splitext(os.fsdecode(name))[1].lower() in POST_SUFFIXES
+
+
+def _inside(path: bytes, root: bytes, inside_prefix: bytes) -> bool:
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return False
+    return real == root or real.startswith(inside_prefix)
+
+
+def _report(result: ScanResult, root: Path, path: bytes, message: str) -> None:
+    result.problems.append(Problem(relative_id(Path(os.fsdecode(path)), root), message))
+
+
+def rel_to_path(root: Path, rel: RelPath) -> Path:
+    """The real path of a file from its key."""
+    return root / os.fsdecode(rel)

@@ -1,0 +1,80 @@
+"""A one-file copy of the index's ``entries`` rows, for a fast warm start.
+
+Reading 100,000 rows through SQLite costs ~0.2 s of CPU, and after a reboot far more: the
+rows' pages lie scattered among the full-text index's in a 600 MB file. The snapshot holds
+the same rows (:data:`~.index_rows.ENTRY_COLUMNS`) in one ``marshal`` blob beside the index,
+read in one sequential read. It is a cache of a cache, trusted only while it names the
+index's current generation and change count (every write transaction bumps the count), and
+ignored, never fatal, when missing, stale or unreadable. It is written when an index whose
+rows changed is closed, so the next start finds it.
+
+``marshal`` rather than ``pickle``: it builds only plain values (no code runs on loading),
+and is the fastest loader in the standard library. The file lives in the user's own cache
+folder, as the index does.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from pathlib import Path
+from typing import Any, Final
+
+__all__ = ["is_current", "load_snapshot", "save_snapshot", "snapshot_path"]
+
+_MAGIC: Final = "newsreader-index-snapshot"
+_FORMAT: Final = 1
+"""The first line names all of these, so checking a snapshot reads only that line."""
+
+Rows = list[tuple[Any, ...]]
+
+
+def snapshot_path(index_path: Path) -> Path:
+    """Where the snapshot of an index file goes."""
+    return index_path.with_name(index_path.name + ".posts")
+
+
+def _header(generation: str, changes: int) -> bytes:
+    return f"{_MAGIC} {_FORMAT} {generation} {changes}\n".encode()
+
+
+def is_current(path: Path, generation: str, changes: int) -> bool:
+    """Whether the snapshot at ``path`` is of this generation and change count (reads its
+    first line only)."""
+    expected = _header(generation, changes)
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(expected)) == expected
+    except OSError:
+        return False
+
+
+def load_snapshot(path: Path, generation: str, changes: int) -> Rows | None:
+    """The rows, if the snapshot at ``path`` is of this generation and change count."""
+    expected = _header(generation, changes)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # none yet, or unreadable: the index itself answers
+    if not data.startswith(expected):
+        return None
+    try:
+        rows = marshal.loads(memoryview(data)[len(expected) :])
+    except (EOFError, ValueError, TypeError):
+        return None  # truncated or damaged: likewise
+    if not isinstance(rows, list) or (rows and not isinstance(rows[0], tuple)):
+        return None
+    checked: Rows = rows
+    return checked
+
+
+def save_snapshot(path: Path, generation: str, changes: int, rows: Rows) -> None:
+    """Write the snapshot atomically (a reader never sees half of one); raises OSError."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as stream:
+            stream.write(_header(generation, changes))
+            marshal.dump(rows, stream)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -1,0 +1,762 @@
+"""The on-disk index: same posts as the loader, incremental refresh, sturdiness, exact search."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsreader import locations
+from newsreader.archive import (
+    LoadOptions,
+    Post,
+    Problem,
+    SearchTerms,
+    index_parse,
+    index_rows,
+    index_snapshot,
+    index_store,
+    load_archive,
+)
+from newsreader.archive import index as index_module
+from newsreader.archive.index import ArchiveIndex, RefreshResult, default_index_dir
+from newsreader.archive.index_scan import scan
+from newsreader.archive.index_snapshot import snapshot_path
+from newsreader.archive.index_store import SCHEMA_VERSION, index_file_name
+from newsreader.archive.loader import find_post_files
+from newsreader.archive.query import search_text
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+AN_HOUR_AGO = time.time() - 3600
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def settle(root: Path) -> None:
+    """Date every file an hour back: files written this very second are re-read once more
+    (a same-size rewrite within one timestamp tick would be invisible), which is right for
+    the reader and noise for tests that count parses."""
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
+
+
+def copy_archive(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True)
+    settle(target)
+    return target
+
+
+def post_text(title: str, body: str, *, date: str = "2022-04-01 08:00:00 +0800") -> str:
+    return f'---\ntitle: "{title}"\ndate: {date}\ncategories: news\ntags: 新闻\n---\n{body}\n'
+
+
+def metadata(post: Post) -> tuple[object, ...]:
+    """Everything the index keeps of a post (the body and extra come from disk on opening)."""
+    return (
+        post.id,
+        post.path,
+        post.title,
+        post.date,
+        post.date.utcoffset(),
+        post.date.isoformat(),
+        post.categories,
+        post.tags,
+        post.source_url,
+        post.problems,
+    )
+
+
+class CountingLoads:
+    """Counts files parsed in this process (small refreshes never start a pool)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[Path] = []
+        real = index_rows.load_post
+
+        def counting(path: Path, root: Path, options: LoadOptions | None = None) -> object:
+            self.paths.append(path)
+            return real(path, root, options)
+
+        monkeypatch.setattr(index_rows, "load_post", counting)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """A small archive of our own, settled an hour back."""
+    root = tmp_path / "archive"
+    posts = root / "_posts"
+    posts.mkdir(parents=True)
+    texts = {
+        "2022-04-01-a.md": post_text(
+            "北京日报：科技创新", "<p>市场信心明显回升。Market news today.</p>"
+        ),
+        "2022-04-02-b.md": post_text("Harbour reopens", "The port of Valdrin reopened on Monday."),
+        "2022-04-03-c.md": post_text("上海快讯", "科创板公司签署合作协议，北京与上海。"),
+    }
+    for name, text in texts.items():
+        (posts / name).write_text(text, encoding="utf-8")
+    settle(root)
+    return root
+
+
+def open_index(root: Path, cache: Path, options: LoadOptions, **kwargs: float) -> ArchiveIndex:
+    return ArchiveIndex.open(root, options, cache, **kwargs)
+
+
+# --- the same posts as the loader -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [FIXTURES / "oddities", REPO / "sample_posts"])
+def test_cold_build_gives_the_loaders_posts_and_problems(
+    source: Path, tmp_path: Path, cache: Path, options: LoadOptions
+) -> None:
+    root = copy_archive(source, tmp_path / "archive")
+    expected = load_archive(root, options)
+    with open_index(root, cache, options) as index:
+        result = index.refresh()
+        assert index.notices == []
+        posts = index.posts()
+        assert [metadata(post) for post in posts] == [metadata(post) for post in expected.posts]
+        assert all(post.body == "" for post in posts)
+        assert set(result.added) == {post.id for post in expected.posts}
+        assert result.parsed == result.scanned == len(find_post_files(root))
+        assert index.skipped() == sorted(expected.skipped, key=lambda problem: problem.path)
+        assert sorted(index.problems(), key=str) == sorted(expected.problems, key=str)
+        assert len(index) == len(expected)
+
+
+def test_scan_finds_what_find_post_files_finds_in_a_hostile_archive(tmp_path: Path) -> None:
+    hostile = pytest.importorskip("hostile_archive")
+    root = tmp_path / "hostile"
+    hostile.write_hostile_archive(root)
+    root = root.resolve()
+    expected_problems: list[Problem] = []
+    expected = find_post_files(root, expected_problems)
+    found = scan(root)
+    assert sorted(os.fsdecode(rel) for rel in found.files) == sorted(
+        path.relative_to(root).as_posix() for path in expected
+    )
+    assert sorted(map(str, found.problems)) == sorted(map(str, expected_problems))
+
+
+def test_a_hostile_archive_indexes_as_it_loads(
+    tmp_path: Path, cache: Path, options: LoadOptions
+) -> None:
+    hostile = pytest.importorskip("hostile_archive")
+    root = tmp_path / "hostile"
+    hostile.write_hostile_archive(root)
+    settle(root)
+    with open_index(root, cache, options) as index:
+        result = index.refresh()
+        posts = index.posts()
+        problems = index.problems()
+    # Every file is accounted for: a post, a skipped file, or not a post at all.
+    assert result.parsed == result.scanned == len(find_post_files(root))
+    assert len(posts) == len(result.added)
+    try:
+        expected = load_archive(root, options)
+    except Exception as error:
+        # The index skips (and names) a file the loader cannot cope with; the loader raises.
+        assert any("cannot be loaded" in problem.message for problem in problems), error
+        return
+    assert [metadata(post) for post in posts] == [metadata(post) for post in expected.posts]
+    assert sorted(problems, key=str) == sorted(expected.problems, key=str)
+
+
+# --- refreshing ---------------------------------------------------------------------------
+
+
+def test_a_warm_open_parses_nothing(
+    archive: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+    loads = CountingLoads(monkeypatch)
+    with open_index(archive, cache, options) as index:
+        posts = index.posts()
+        result = index.refresh()
+    assert len(posts) == 3
+    assert loads.paths == []
+    assert result == RefreshResult(scanned=3)
+    assert not result.has_changes
+
+
+def test_a_file_changed_with_its_size_and_mtime_kept_is_not_read(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        path = archive / "_posts" / "2022-04-02-b.md"
+        before = path.stat()
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Harbour", "Harbor!"), encoding="utf-8")
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert path.stat().st_size == before.st_size
+        assert not index.refresh().has_changes
+        [post] = index.posts(["_posts/2022-04-02-b.md"])
+        assert post.title == "Harbour reopens"
+
+
+def test_a_file_whose_size_or_mtime_changed_is_read_again(
+    archive: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        loads = CountingLoads(monkeypatch)
+        grown = archive / "_posts" / "2022-04-01-a.md"
+        grown.write_text(post_text("北京日报：新标题", "正文变长了很多。"), encoding="utf-8")
+        os.utime(grown, (AN_HOUR_AGO + 60, AN_HOUR_AGO + 60))
+        touched = archive / "_posts" / "2022-04-03-c.md"
+        os.utime(touched, (AN_HOUR_AGO + 120, AN_HOUR_AGO + 120))
+        result = index.refresh()
+        assert sorted(result.changed) == ["_posts/2022-04-01-a.md", "_posts/2022-04-03-c.md"]
+        assert result.added == result.removed == ()
+        assert sorted(path.name for path in loads.paths) == [grown.name, touched.name]
+        assert index.posts([result.changed[0]])[0].title in {"北京日报：新标题", "上海快讯"}
+        assert index.search(SearchTerms.parse("新标题")) == {"_posts/2022-04-01-a.md"}
+        assert index.search(SearchTerms.parse("科技创新")) == set()
+
+
+def test_new_files_are_added_and_deleted_ones_dropped(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        (archive / "_posts" / "2022-04-02-b.md").unlink()
+        (archive / "_posts" / "2022-05-01-new.md").write_text(
+            post_text("新文章", "新的正文"), encoding="utf-8"
+        )
+        (archive / "_posts" / "2022-05-02-empty.md").write_bytes(b"")
+        result = index.refresh()
+        assert result.added == ("_posts/2022-05-01-new.md",)
+        assert result.removed == ("_posts/2022-04-02-b.md",)
+        assert [str(problem) for problem in result.skipped] == [
+            "_posts/2022-05-02-empty.md: empty file; skipped"
+        ]
+        assert {post.id for post in index.posts()} == {
+            "_posts/2022-04-01-a.md",
+            "_posts/2022-04-03-c.md",
+            "_posts/2022-05-01-new.md",
+        }
+        assert index.search(SearchTerms.parse("valdrin")) == set()
+        # A post that stops being one (front matter gone, outside _posts) is removed.
+        page = archive / "notes" / "page.md"
+        page.parent.mkdir()
+        page.write_text(post_text("A page", "text"), encoding="utf-8")
+        assert index.refresh().added == ("notes/page.md",)
+        page.write_text("just text", encoding="utf-8")
+        os.utime(page, (AN_HOUR_AGO, AN_HOUR_AGO))
+        assert index.refresh().removed == ("notes/page.md",)
+
+
+def test_changes_another_program_indexed_are_reported(
+    archive: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(archive, cache, options) as mine, open_index(archive, cache, options) as other:
+        mine.refresh()
+        assert len(mine.posts()) == 3
+        (archive / "_posts" / "2022-04-02-b.md").unlink()
+        (archive / "_posts" / "2022-05-01-new.md").write_text(
+            post_text("新文章", "新的正文"), encoding="utf-8"
+        )
+        settle(archive)
+        assert other.refresh().has_changes
+        loads = CountingLoads(monkeypatch)
+        result = mine.refresh()
+        # Reported to this program's caller, but not read again: the other program did.
+        assert result.added == ("_posts/2022-05-01-new.md",)
+        assert result.removed == ("_posts/2022-04-02-b.md",)
+        assert result.parsed == 0 and loads.paths == []
+        # The other program's rebuild starts a new generation: this one notices, and finds
+        # nothing to tell its caller, and (the other having read everything) nothing to read.
+        assert other.refresh(rebuild=True).parsed == 3
+        loads.paths.clear()
+        again = mine.refresh()
+        assert not again.has_changes and again.parsed == 0
+        assert loads.paths == []
+
+
+def test_file_names_that_are_not_utf8_round_trip(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    notes = os.fsencode(archive) + b"/notes"
+    os.mkdir(notes)
+    for name, text in (
+        (b"/caf\xe9-page.md", "no front matter: not a post"),
+        (b"/2022-06-01-caf\xe9.md", post_text("Café", "un article")),
+    ):
+        with open(notes + name, "wb") as stream:
+            stream.write(text.encode())
+    settle(archive)
+    expected = load_archive(archive, options)
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        posts = index.posts()
+        assert [metadata(post) for post in posts] == [metadata(post) for post in expected.posts]
+        [cafe] = [post for post in posts if post.title == "Café"]
+        assert cafe.path.read_bytes().startswith(b"---")  # the real file, from its odd name
+        assert not index.refresh().has_changes
+
+
+def test_a_file_written_just_now_is_read_once_more(
+    archive: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        fresh = archive / "_posts" / "2022-05-01-new.md"
+        fresh.write_text(post_text("新文章", "第一版"), encoding="utf-8")
+        assert index.refresh().added == ("_posts/2022-05-01-new.md",)
+        # Rewritten within the same timestamp tick, same size: only re-reading can tell.
+        stamp = fresh.stat()
+        fresh.write_text(post_text("新文章", "第二版"), encoding="utf-8")
+        os.utime(fresh, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        assert index.refresh().changed == ("_posts/2022-05-01-new.md",)
+        assert index.search(SearchTerms.parse("第二版")) == {"_posts/2022-05-01-new.md"}
+
+
+def test_rebuild_reads_everything_again(
+    archive: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        loads = CountingLoads(monkeypatch)
+        result = index.refresh(rebuild=True)
+        assert len(loads.paths) == 3
+        assert result.parsed == 3
+        assert len(index.posts()) == 3
+        assert index.search(SearchTerms.parse("北京")) == {
+            "_posts/2022-04-01-a.md",
+            "_posts/2022-04-03-c.md",
+        }
+
+
+def test_progress_and_cancel(
+    tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_parse, "BATCH", 4)
+    root = tmp_path / "many"
+    (root / "_posts").mkdir(parents=True)
+    for number in range(10):
+        (root / "_posts" / f"2022-01-{number + 1:02d}-p.md").write_text(
+            post_text(f"Post {number}", "body"), encoding="utf-8"
+        )
+    settle(root)
+    calls: list[tuple[int, int]] = []
+    with open_index(root, cache, options) as index:
+        first = index.refresh(
+            progress=lambda done, total: calls.append((done, total)), cancelled=lambda: True
+        )
+        assert first.cancelled and first.parsed == 4 and len(first.added) == 4
+        assert calls == [(0, 10), (4, 10)]
+        second = index.refresh()
+        assert not second.cancelled and len(second.added) == 6
+        assert len(index.posts()) == 10
+
+
+def test_a_pool_of_processes_parses_like_this_process(
+    tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
+    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
+    monkeypatch.setattr(index_parse, "CHUNK", 7)
+    with open_index(root, cache, options) as index:
+        result = index.refresh(workers=2)
+        assert result.notices == ()
+        pooled = [metadata(post) for post in index.posts()]
+    assert pooled == [metadata(post) for post in load_archive(root, options).posts]
+
+
+def test_a_warm_start_reads_the_snapshot_while_it_is_current(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        expected = [metadata(post) for post in index.posts()]
+    path = snapshot_path(index_path(archive, cache))
+    assert path.exists()
+    with open_index(archive, cache, options) as index:
+        assert [metadata(post) for post in index.posts()] == expected
+    # A current snapshot is believed: doctor one to prove it is what is read.
+    with sqlite3.connect(index_path(archive, cache)) as connection:
+        generation, changes = index_module._version(connection)
+        rows = connection.execute(f"SELECT {index_rows.ENTRY_COLUMNS} FROM entries").fetchall()
+    doctored = [(row[0], row[1], "doctored", *row[3:]) for row in rows]
+    index_snapshot.save_snapshot(path, generation, changes, doctored)
+    with open_index(archive, cache, options) as index:
+        assert {post.title for post in index.posts()} == {"doctored"}
+        # Any write makes it stale: then the index answers, and closing writes a new one.
+        (archive / "_posts" / "2022-04-02-b.md").unlink()
+        index.refresh()
+        assert "doctored" not in {post.title for post in index.posts()}
+    with open_index(archive, cache, options) as index:
+        assert len(index.posts()) == 2
+    # A damaged snapshot is ignored.
+    path.write_bytes(path.read_bytes()[:100])
+    with open_index(archive, cache, options) as index:
+        assert len(index.posts()) == 2
+
+
+def _die_in_a_worker(
+    root: str, options: LoadOptions, chunk: list[tuple[bytes, tuple[int, int]]]
+) -> list[index_rows.ParsedFile]:
+    """Stands in for parse_chunk: kills any worker process it runs in, parses in the parent."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    parsed: list[index_rows.ParsedFile] = index_rows.parse_chunk(root, options, chunk)
+    return parsed
+
+
+def test_a_dying_worker_process_only_slows_the_build(
+    tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
+    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
+    monkeypatch.setattr(index_parse, "parse_chunk", _die_in_a_worker)
+    with open_index(root, cache, options) as index:
+        result = index.refresh(workers=2)
+        assert any("stopped unexpectedly" in notice for notice in result.notices)
+        assert len(index.posts()) == len(load_archive(root, options))
+
+
+def test_without_worker_processes_the_build_runs_here(
+    tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")
+
+    root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
+    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
+    monkeypatch.setattr(index_parse, "ProcessPoolExecutor", no_pool)
+    with open_index(root, cache, options) as index:
+        result = index.refresh(workers=2)
+        assert any("no worker processes" in notice for notice in result.notices)
+        assert len(index.posts()) == len(load_archive(root, options))
+
+
+# --- the index file: a cache that never breaks the reader --------------------------------
+
+
+def index_path(root: Path, cache: Path) -> Path:
+    path: Path = cache / index_file_name(root.resolve())
+    return path
+
+
+def test_a_corrupt_index_is_rebuilt_with_a_notice(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+    path = index_path(archive, cache)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"this is not a database" * 1000)
+    with open_index(archive, cache, options) as index:
+        assert len(index.notices) == 1 and "rebuilt" in index.notices[0]
+        assert not index.temporary
+        result = index.refresh()
+        assert len(result.added) == 3
+        assert result.notices == tuple(index.notices)
+        assert index.search(SearchTerms.parse("market")) == {"_posts/2022-04-01-a.md"}
+
+
+def test_damage_found_while_reading_rebuilds_the_index(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        # Break the schema under the open index, as a damaged page would.
+        with sqlite3.connect(index_path(archive, cache)) as other:
+            other.execute("DROP TABLE fts")
+        assert index.search(SearchTerms.parse("北京")) == set()
+        assert any("damaged" in notice for notice in index.notices)
+        result = index.refresh()
+        # Read again into the new index; the caller still shows them: changed, not added.
+        assert result.parsed == 3 and len(result.changed) == 3
+        assert result.added == result.removed == ()
+        assert index.search(SearchTerms.parse("北京")) == {
+            "_posts/2022-04-01-a.md",
+            "_posts/2022-04-03-c.md",
+        }
+
+
+@pytest.mark.parametrize("version", [0, SCHEMA_VERSION - 1, SCHEMA_VERSION + 1])
+def test_an_index_of_another_schema_version_is_rebuilt(
+    version: int, archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+    with sqlite3.connect(index_path(archive, cache)) as other:
+        other.execute(f"PRAGMA user_version = {version}")
+    with open_index(archive, cache, options) as index:
+        assert len(index.notices) == 1 and "rebuilt" in index.notices[0]
+        assert index.posts() == []
+        assert len(index.refresh().added) == 3
+
+
+def test_other_load_options_rebuild_the_index(archive: Path, cache: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    with open_index(archive, cache, LoadOptions(tz=ZoneInfo("Asia/Shanghai"))) as index:
+        index.refresh()
+    with open_index(archive, cache, LoadOptions(tz=ZoneInfo("Europe/Paris"))) as index:
+        assert "other settings" in index.notices[0]
+        assert len(index.refresh().added) == 3
+
+
+def test_an_unwritable_cache_folder_gives_a_temporary_index(
+    archive: Path, tmp_path: Path, options: LoadOptions
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    with open_index(archive, blocker / "index", options) as index:
+        assert index.temporary
+        assert len(index.notices) == 1 and "temporary" in index.notices[0]
+        assert len(index.refresh().added) == 3
+        assert index.search(SearchTerms.parse("科")) == {
+            "_posts/2022-04-01-a.md",
+            "_posts/2022-04-03-c.md",
+        }
+        temporary = index.path
+    assert temporary is None or not temporary.exists()
+
+
+def test_without_a_temp_folder_the_index_lives_in_memory(
+    archive: Path, tmp_path: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_temp_files(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(index_store.tempfile, "mkstemp", no_temp_files)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    with open_index(archive, blocker / "index", options) as index:
+        assert index.temporary and index.path is None
+        assert len(index.refresh().added) == 3
+        assert len(index.posts()) == 3
+        assert index.search(SearchTerms.parse("北京")) == {
+            "_posts/2022-04-01-a.md",
+            "_posts/2022-04-03-c.md",
+        }
+
+
+def test_reads_go_on_while_a_refresh_runs(archive: Path, cache: Path, options: LoadOptions) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        (archive / "_posts" / "2022-05-01-new.md").write_text(
+            post_text("新文章", "新的正文"), encoding="utf-8"
+        )
+        inside = threading.Event()
+        release = threading.Event()
+
+        def progress(done: int, total: int) -> None:
+            if done:
+                inside.set()
+                assert release.wait(10)
+
+        worker = threading.Thread(target=lambda: index.refresh(progress=progress))
+        worker.start()
+        try:
+            assert inside.wait(10)
+            # The refresh holds its write transaction's results; readers see the last commit.
+            assert index.search(SearchTerms.parse("market")) == {"_posts/2022-04-01-a.md"}
+            assert len(index.posts(["_posts/2022-04-01-a.md"])) == 1
+        finally:
+            release.set()
+            worker.join(10)
+        assert index.search(SearchTerms.parse("新的正文")) == {"_posts/2022-05-01-new.md"}
+
+
+def test_an_index_locked_beyond_the_timeout_gives_a_temporary_index(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+    path = index_path(archive, cache)
+    locker = sqlite3.connect(path, isolation_level=None)
+    try:
+        # A stale index must be rewritten, which needs the lock another program holds.
+        locker.execute("PRAGMA user_version = 999")
+        locker.execute("BEGIN IMMEDIATE")
+        with open_index(archive, cache, options, busy_timeout=0.1) as index:
+            assert index.temporary
+            assert any("locked" in notice for notice in index.notices)
+            assert len(index.refresh().added) == 3
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+
+
+def test_deleting_the_index_loses_nothing(archive: Path, cache: Path, options: LoadOptions) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+        before = [metadata(post) for post in index.posts()]
+    shutil.rmtree(cache)
+    with open_index(archive, cache, options) as index:
+        assert index.notices == []
+        index.refresh()
+        assert [metadata(post) for post in index.posts()] == before
+
+
+_TWO_PROGRAMS = """
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from newsreader.archive import LoadOptions, SearchTerms
+from newsreader.archive.index import ArchiveIndex
+
+if __name__ == "__main__":
+    root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+    with ArchiveIndex.open(root, LoadOptions(tz=ZoneInfo("Asia/Shanghai")), cache) as index:
+        for _ in range(3):
+            index.refresh()
+        print(len(index.posts()), len(index.search(SearchTerms.parse("post"))), index.notices)
+"""
+
+
+def test_two_programs_refresh_one_index_at_once(
+    tmp_path: Path, cache: Path, options: LoadOptions
+) -> None:
+    root = tmp_path / "archive"
+    (root / "_posts").mkdir(parents=True)
+    for number in range(300):
+        (root / "_posts" / f"2022-01-01-{number:03d}.md").write_text(
+            post_text(f"Post {number}", "word " * 200), encoding="utf-8"
+        )
+    settle(root)
+    script = tmp_path / "two.py"
+    script.write_text(_TWO_PROGRAMS, encoding="utf-8")
+    programs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(root), str(cache)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    with open_index(root, cache, options) as index:
+        index.refresh()
+        mine = len(index.posts())
+    outputs = [program.communicate(timeout=60) for program in programs]
+    for program, (out, err) in zip(programs, outputs, strict=True):
+        assert program.returncode == 0, err
+        assert out.strip() == "300 300 []"
+    assert mine == 300
+
+
+# --- search: exactly SearchTerms.matches(search_text(post)) ----------------------------------
+
+
+@pytest.fixture
+def indexed(archive: Path, cache: Path, options: LoadOptions) -> ArchiveIndex:
+    index = open_index(archive, cache, options)
+    index.refresh()
+    return index
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("market", {"a"}),  # an English word, case-folded
+        ("MARK", {"a"}),  # a substring of one
+        ("科", {"a", "c"}),  # one Chinese character
+        ("北京", {"a", "c"}),  # two
+        ("市场信心", {"a"}),  # four
+        ("签署合作协议", {"c"}),
+        ('"port of valdrin"', {"b"}),  # a phrase
+        ('"port valdrin"', set()),
+        ("北京 -科技", {"c"}),  # exclusion
+        ("-北京", {"b"}),  # exclusion alone
+        ("-科", {"b"}),  # a short exclusion alone
+        ("上海 北京 科", {"c"}),  # several words, all required
+        ("上海 market", set()),
+        ("", {"a", "b", "c"}),
+    ],
+)
+def test_search(indexed: ArchiveIndex, query: str, expected: set[str]) -> None:
+    names = {"a": "2022-04-01-a.md", "b": "2022-04-02-b.md", "c": "2022-04-03-c.md"}
+    try:
+        assert indexed.search(SearchTerms.parse(query)) == {
+            f"_posts/{names[key]}" for key in expected
+        }
+    finally:
+        indexed.close()
+
+
+def _oracle_queries(texts: list[str], rng: random.Random) -> list[str]:
+    """Substrings of 1 to 6 characters from every text, alone and combined, and exclusions."""
+    pieces: list[str] = []
+    for text in texts:
+        for length in (1, 2, 3, 4, 6):
+            start = rng.randrange(max(1, len(text) - length))
+            piece = text[start : start + length].strip().replace('"', "")
+            if piece:
+                pieces.append(piece)
+    queries = [f'"{piece}"' for piece in pieces]
+    for _ in range(150):
+        first, second, third = rng.sample(pieces, 3)
+        queries.append(f'"{first}" "{second}"')
+        queries.append(f'"{first}" -"{second}"')
+        queries.append(f'-"{third}"')
+    return [*queries, "a", "e", "的", "-a", "1", "%", "_", "'", "\\"]
+
+
+@pytest.mark.parametrize("source", [FIXTURES / "oddities", REPO / "sample_posts"])
+def test_search_answers_exactly_as_the_in_memory_search(
+    source: Path, tmp_path: Path, cache: Path, options: LoadOptions
+) -> None:
+    root = copy_archive(source, tmp_path / "archive")
+    loaded = load_archive(root, options)
+    haystacks = {post.id: search_text(post) for post in loaded.posts}
+    queries = _oracle_queries(list(haystacks.values()), random.Random(7))
+    with open_index(root, cache, options) as index:
+        index.refresh()
+        for query in queries:
+            terms = SearchTerms.parse(query)
+            expected = {post_id for post_id, text in haystacks.items() if terms.matches(text)}
+            assert index.search(terms) == expected, query
+
+
+# --- where the index lives ----------------------------------------------------------------
+
+
+def test_locations_follow_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(locations.CACHE_ENV, str(tmp_path / "c"))
+    monkeypatch.setenv(locations.DATA_ENV, str(tmp_path / "d"))
+    monkeypatch.setenv(locations.CONFIG_ENV, str(tmp_path / "settings.toml"))
+    assert locations.cache_dir() == tmp_path / "c"
+    assert locations.data_dir() == tmp_path / "d"
+    assert locations.config_path() == tmp_path / "settings.toml"
+    assert default_index_dir() == tmp_path / "c" / "index"
+    assert not (tmp_path / "c").exists() and not (tmp_path / "d").exists()
+    monkeypatch.setenv(locations.CACHE_ENV, "")
+    assert locations.cache_dir().name == "newsreader"
+
+
+def test_the_index_goes_to_the_cache_folder_by_default(
+    archive: Path, tmp_path: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(locations.CACHE_ENV, str(tmp_path / "cache-home"))
+    with ArchiveIndex.open(archive, options) as index:
+        index.refresh()
+        assert index.path == tmp_path / "cache-home" / "index" / index_file_name(archive.resolve())
+        assert index.path is not None and index.path.exists()
