@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from newsreader.archive.post import Category, Post, Problem
@@ -129,8 +130,12 @@ class Archive:
             self._haystacks[post.id] = haystack
         return haystack
 
-    def filter(self, query: Filter) -> list[Post]:
-        """The posts that match every part of ``query``, newest first."""
+    def filter(self, query: Filter, text_matches: Container[str] | None = None) -> list[Post]:
+        """The posts that match every part of ``query``, newest first.
+
+        ``text_matches`` holds the ids an index found for the query's text; without it the
+        text is matched here, against each post's search text.
+        """
         self._rebuild()
         ordered = self._ordered
         low, high = 0, len(ordered)
@@ -152,9 +157,22 @@ class Archive:
                 positions = [position for position in positions if position in keep]
         posts = [ordered[position] for position in positions]
         terms = query.terms
-        if terms:
+        if terms and text_matches is not None:
+            posts = [post for post in posts if post.id in text_matches]
+        elif terms:
             posts = [post for post in posts if terms.matches(self.search_text(post))]
         return posts
+
+    def unread_counts(self, read_ids: AbstractSet[str]) -> dict[str, int]:
+        """Posts not in ``read_ids``, per category slug (fast: walks the category index)."""
+        self._rebuild()
+        ordered = self._ordered
+        counts: dict[str, int] = {}
+        for slug, positions in self._by_category.items():
+            unread = sum(1 for position in positions if ordered[position].id not in read_ids)
+            if unread:
+                counts[slug] = unread
+        return counts
 
     def day_counts(self, posts: Iterable[Post]) -> Counter[str]:
         """Posts per day (``YYYY-MM-DD`` in each post's own offset) for a timeline or chart."""

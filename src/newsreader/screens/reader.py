@@ -7,6 +7,7 @@ batches, so the list fills while the scan goes on and keys keep working.
 
 from __future__ import annotations
 
+import gc
 import time
 import webbrowser
 from collections.abc import Callable
@@ -33,11 +34,11 @@ from newsreader.archive import (
     LoadOptions,
     Post,
     Problem,
-    find_post_files,
     load_post,
     parse_date_spec,
 )
-from newsreader.archive.query import search_text
+from newsreader.archive.index import ArchiveIndex
+from newsreader.archive.query import SearchTerms
 from newsreader.config import Settings
 from newsreader.marks import Marks
 from newsreader.screens.confirm import ConfirmScreen
@@ -60,28 +61,60 @@ FIRST_BATCH = 300
 """Posts shown before the first pause, so a big archive shows something at once."""
 SEARCH_DELAY = 0.12
 """Seconds of typing pause before a search runs."""
+WATCH_SECONDS = 5.0
+"""Seconds between looks for files added, changed or deleted while the reader runs."""
+SIDEBAR_LOADING_PAUSE = 2.0
+"""Seconds between sidebar refreshes while an archive loads."""
+
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 class LoadedBatch(Message):
-    """Posts parsed by the loading worker since the last batch."""
+    """Posts from the index: the whole archive (``replace``) or what changed in it."""
 
     def __init__(
         self,
         generation: int,
         posts: list[Post],
-        search_texts: dict[str, str],
-        skipped: list[Problem],
-        progress: tuple[int, int],
-        scan_problems: list[Problem],
+        *,
+        replace: bool,
+        removed: tuple[str, ...] = (),
+        skipped: list[Problem] | None = None,
+        scan_problems: list[Problem] | None = None,
+        finished: bool,
+        arrived: int = 0,
     ) -> None:
         super().__init__()
         self.generation = generation
         self.posts = posts
-        self.search_texts = search_texts
+        self.replace = replace
+        self.removed = removed
         self.skipped = skipped
-        self.done, self.total = progress
+        """All files the index could not load (None: unchanged)."""
         self.scan_problems = scan_problems
+        self.finished = finished
+        """True when the scan is over."""
+        self.arrived = arrived
+        """New posts found by a refresh while the reader runs, to announce."""
+
+
+class ScanProgress(Message):
+    """How far the index's scan has got."""
+
+    def __init__(self, generation: int, done: int, total: int) -> None:
+        super().__init__()
+        self.generation = generation
+        self.done = done
+        self.total = total
+
+
+class SearchResult(Message):
+    """Post ids the index found for a search text."""
+
+    def __init__(self, text: str, ids: set[str]) -> None:
+        super().__init__()
+        self.text = text
+        self.ids = ids
 
 
 class SettingChanged(Message):
@@ -142,6 +175,9 @@ class ReaderScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._side_timer: Timer | None = None
         self._refresh_cost = 0.0
+        self._sidebar_refreshed = 0.0
+        self._index: ArchiveIndex | None = None
+        self._text_matches: set[str] | None = None
         self._sidebar_wanted: bool | None = None
         """The user's choice with t; None follows the terminal's width."""
 
@@ -171,6 +207,7 @@ class ReaderScreen(Screen[None]):
         self.article_list.date_format = self.settings.date_format
         self._open_marks()
         self._load_archive()
+        self.set_interval(WATCH_SECONDS, self._poll)
 
     def _open_marks(self) -> None:
         state = ReadingState.open(archive_key(self.root, self.settings.archives))
@@ -180,8 +217,11 @@ class ReaderScreen(Screen[None]):
         self.article_list.set_marks(self.marks.read_ids, self.marks.starred_ids)
 
     def on_unmount(self) -> None:
+        self.workers.cancel_all()
         if self.marks is not None:
             self.marks.state.close()
+        if self._index is not None:
+            self._index.close()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width >= WIDE_LAYOUT_COLUMNS, "-wide")
@@ -208,68 +248,132 @@ class ReaderScreen(Screen[None]):
     # --- loading ---------------------------------------------------------------------------
 
     def _load_archive(self) -> None:
+        gc.unfreeze()
         self._generation += 1
-        self.archive = Archive(self.root.resolve())
         self.scanning = True
-        if self.marks is not None:
-            self.marks.forget()
         self.query_one(StatusLine).progress(0, 1)
         self._scan(self._generation)
 
     @work(thread=True, exclusive=True, group="load")
     def _scan(self, generation: int) -> None:
-        """Find and parse every file, sending posts to the screen in growing batches."""
+        """Show the indexed posts at once, then bring the index up to date with the files.
+
+        A first visit builds the index: posts are shown as the build goes on, at growing
+        intervals, since reading a large partial list back costs time too.
+        """
         worker = get_current_worker()
-        root = self.archive.root
-        scan_problems: list[Problem] = []
-        paths = find_post_files(root, scan_problems)
-        posts: list[Post] = []
-        texts: dict[str, str] = {}
-        skipped: list[Problem] = []
-        last_sent = time.monotonic()
-        for done, path in enumerate(paths, start=1):
-            if worker.is_cancelled:
-                return
-            loaded = load_post(path, root, self.options)
-            if isinstance(loaded, Post):
-                texts[loaded.id] = search_text(loaded)
-                # Bodies stay on disk until opened: at 100,000 posts they would cost
-                # hundreds of megabytes (see _with_body).
-                posts.append(replace(loaded, body=""))
-            elif isinstance(loaded, Problem):
-                skipped.append(loaded)
-            # Batches grow with the cost of showing them, so the UI never spends most of its
-            # time refreshing while a big archive loads.
-            pause = max(0.2, 4 * self._refresh_cost)
-            first = done == FIRST_BATCH and self._generation == generation
-            if done == len(paths) or first or time.monotonic() - last_sent > pause:
-                self.post_message(
-                    LoadedBatch(
-                        generation, posts, texts, skipped, (done, len(paths)), scan_problems
-                    )
-                )
-                posts, texts, skipped, scan_problems = [], {}, [], []
-                last_sent = time.monotonic()
-        if not paths:
-            self.post_message(LoadedBatch(generation, [], {}, [], (0, 0), scan_problems))
+        index = self._open_index()
+        posts = index.posts()
+        if posts:
+            self._send(LoadedBatch(generation, posts, replace=True, finished=False))
+        shown_while_building = [time.monotonic(), 1.0]
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(ScanProgress(generation, done, total))
+            last, pause = shown_while_building
+            if not posts and time.monotonic() - last > pause:
+                partial = index.posts()
+                self._send(LoadedBatch(generation, partial, replace=True, finished=False))
+                shown_while_building[:] = [time.monotonic(), min(pause * 2, 16.0)]
+
+        result = index.refresh(progress=progress, cancelled=lambda: worker.is_cancelled)
+        if worker.is_cancelled:
+            return
+        for notice in result.notices:
+            self.app.call_from_thread(self.notify, notice, severity="warning", timeout=8)
+        if not posts:
+            batch = LoadedBatch(generation, index.posts(), replace=True, finished=True)
+        else:
+            changed = index.posts([*result.added, *result.changed])
+            batch = LoadedBatch(
+                generation, changed, replace=False, removed=result.removed, finished=True
+            )
+        batch.skipped = index.skipped()
+        batch.scan_problems = list(index.scan_problems)
+        self._send(batch)
+
+    def _send(self, batch: LoadedBatch) -> None:
+        self.post_message(batch)
+
+    def _open_index(self) -> ArchiveIndex:
+        """The archive's on-disk index, opened once per screen (its notices shown)."""
+        if self._index is None:
+            self._index = ArchiveIndex.open(self.root, self.options)
+            for notice in self._index.notices:
+                self.app.call_from_thread(self.notify, notice, severity="warning", timeout=8)
+        return self._index
+
+    def _poll(self) -> None:
+        if not self.scanning and self._index is not None:
+            self._watch_files(self._generation)
+
+    @work(thread=True, exclusive=True, group="poll")
+    def _watch_files(self, generation: int) -> None:
+        """Pick up files added, changed or deleted while the reader runs."""
+        worker = get_current_worker()
+        index = self._index
+        if index is None:
+            return
+        result = index.refresh(cancelled=lambda: worker.is_cancelled)
+        if worker.is_cancelled or not result.has_changes:
+            return
+        self._send(
+            LoadedBatch(
+                generation,
+                index.posts([*result.added, *result.changed]),
+                replace=False,
+                removed=result.removed,
+                skipped=index.skipped(),
+                finished=True,
+                arrived=len(result.added),
+            )
+        )
+
+    @on(ScanProgress)
+    def _scan_progress(self, event: ScanProgress) -> None:
+        if event.generation == self._generation:
+            self.query_one(StatusLine).progress(event.done, event.total)
 
     @on(LoadedBatch)
     def _add_batch(self, batch: LoadedBatch) -> None:
         if batch.generation != self._generation:
             return
         started = time.perf_counter()
-        self.archive.add(batch.posts, batch.search_texts)
+        if batch.replace:
+            self.archive = Archive(self.root.resolve())
+            if self.marks is not None:
+                self.marks.forget()
+        self.archive.remove(batch.removed)
+        self.archive.add(batch.posts)
         if self.marks is not None:
             self._write_marks(self.marks.learn, batch.posts)
-        self.archive.skipped.extend(batch.skipped)
-        self.archive.scan_problems.extend(batch.scan_problems)
-        self.scanning = batch.done < batch.total
-        self.query_one(StatusLine).progress(batch.done, batch.total)
+        if batch.skipped is not None:
+            self.archive.skipped = batch.skipped
+        if batch.scan_problems is not None:
+            self.archive.scan_problems = batch.scan_problems
+        was_scanning = self.scanning
+        self.scanning = not batch.finished
+        if batch.finished:
+            self.query_one(StatusLine).progress(1, 1)
+        if batch.posts or batch.removed:
+            self.reading_pane.forget({post.id for post in batch.posts} | set(batch.removed))
+        if self.active_filter.text.strip() and (batch.posts or batch.removed):
+            self._run_search()  # the index changed under the search's results
         self._refresh_views()
-        self._refresh_sidebar()
-        self._refresh_cost = time.perf_counter() - started
-        if not self.scanning:
+        # The sidebar (2,000 categories, the timeline) follows more slowly while loading.
+        now = time.monotonic()
+        if not self.scanning or now - self._sidebar_refreshed > SIDEBAR_LOADING_PAUSE:
+            self._sidebar_refreshed = now
+            self._refresh_sidebar()
+        if was_scanning and not self.scanning:
+            # A hundred thousand posts stay for the whole session: keep the garbage
+            # collector from walking them again and again (pauses of half a second).
+            gc.collect()
+            gc.freeze()
             self._announce_loaded()
+        elif batch.arrived:
+            self.notify(f"{batch.arrived:,} new posts arrived", timeout=4)
+        self._refresh_cost = time.perf_counter() - started
 
     def _announce_loaded(self) -> None:
         problems = len(self.archive.problems)
@@ -292,12 +396,16 @@ class ReaderScreen(Screen[None]):
     def _refresh_views(self) -> None:
         """Filter the archive and show the result in the list and the status line."""
         query = self.active_filter
-        posts = self._marked_only(self.archive.filter(query))
+        matches = self._text_matches if query.text.strip() else None
+        posts = self._marked_only(self.archive.filter(query, matches))
         labels = self.archive.labels
         article_list = self.article_list
         article_list.empty_message = self._empty_message(query)
         article_list.highlight_terms = query.terms.required
-        article_list.set_posts(posts, labels)
+        # While loading, an untouched list follows the newest posts as they arrive.
+        article_list.set_posts(
+            posts, labels, keep_cursor=article_list.moved_by_user or not self.scanning
+        )
         filters = ", ".join(
             part
             for part in (
@@ -308,8 +416,11 @@ class ReaderScreen(Screen[None]):
             if part
         )
         self.query_one(StatusLine).show(filters, len(posts), len(self.archive))
-        if self.reading_pane.post is None and not self.scanning and not posts:
-            self.reading_pane.show_message(self._empty_message(query))
+        if self.reading_pane.post is None:
+            if posts or self.scanning:
+                self.reading_pane.show_welcome()
+            else:
+                self.reading_pane.show_message(self._empty_message(query))
 
     def _marked_only(self, posts: list[Post]) -> list[Post]:
         """Apply the Unread and Starred views, which the data layer's filter knows nothing of."""
@@ -348,13 +459,14 @@ class ReaderScreen(Screen[None]):
         self.query_one(CategoryList).set_categories(
             archive.categories(),
             len(archive),
-            unread=marks.unread_by_category(archive.posts) if marks else None,
+            unread=archive.unread_counts(marks.read_ids) if marks else None,
             unread_total=len(archive) - len(marks.read_ids) if marks else 0,
             starred=len(marks.starred_ids) if marks else 0,
         )
-        undated = archive.filter(query.with_changes(dates=None))
+        matches = self._text_matches if query.text.strip() else None
+        undated = archive.filter(query.with_changes(dates=None), matches)
         self.query_one(Timeline).set_days(archive.day_counts(undated))
-        shown = archive.filter(query) if query.dates else undated
+        shown = archive.filter(query, matches) if query.dates else undated
         self.query_one(DayChart).set_days(archive.day_counts(shown))
 
     # --- choices from the widgets ------------------------------------------------------------
@@ -431,7 +543,30 @@ class ReaderScreen(Screen[None]):
 
     def _run_search(self) -> None:
         text = self.query_one("#search", Input).value
-        self.active_filter = self.active_filter.with_changes(text=text)
+        if not text.strip():
+            self._text_matches = None
+            self.active_filter = self.active_filter.with_changes(text=text)
+            return
+        self._search(text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, text: str) -> None:
+        """Ask the index which posts hold the text (any substring, Chinese included)."""
+        index = self._open_index()
+        ids = index.search(SearchTerms.parse(text))
+        if not get_current_worker().is_cancelled:
+            self.post_message(SearchResult(text, ids))
+
+    @on(SearchResult)
+    def _search_found(self, event: SearchResult) -> None:
+        if event.text != self.query_one("#search", Input).value:
+            return  # typing went on; a newer search is on its way
+        self._text_matches = event.ids
+        if self.active_filter.text == event.text:
+            self._refresh_views()
+            self._schedule_sidebar_refresh()
+        else:
+            self.active_filter = self.active_filter.with_changes(text=event.text)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

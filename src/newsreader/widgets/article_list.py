@@ -165,6 +165,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[str, int, bool, bool, int], tuple[Post, Strip]] = LRUCache(
             1024
         )
+        self.moved_by_user = False
+        """Whether the user has moved the cursor (while loading, an untouched list follows
+        the newest post instead of keeping whatever was first at the top)."""
         self.date_format: str | None = None
         """strftime format of the date column where it is wide (None: YYYY-MM-DD HH:MM)."""
         self._read_ids: AbstractSet[str] | None = None
@@ -231,6 +234,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def move_to(self, post_id: str) -> bool:
         """Put the cursor on the post with this id; False if it is not listed."""
+        self.moved_by_user = True
         row = self._find_row(post_id, hint=self.cursor)
         if row is None:
             return False
@@ -239,6 +243,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def select_next(self) -> Post | None:
         """Move the cursor one row down; the post now under it, or None at the end."""
+        self.moved_by_user = True
         if self.cursor + 1 >= len(self._posts):
             return None
         self.cursor += 1
@@ -246,6 +251,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def select_previous(self) -> Post | None:
         """Move the cursor one row up; the post now under it, or None at the start."""
+        self.moved_by_user = True
         if self.cursor <= 0 or not self._posts:
             return None
         self.cursor -= 1
@@ -321,6 +327,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: events.Click) -> None:
         """A click selects the row under the pointer and opens it."""
+        self.moved_by_user = True
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -334,26 +341,32 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_cursor_down(self) -> None:
         """Move to the next post."""
+        self.moved_by_user = True
         self.cursor += 1
 
     def action_cursor_up(self) -> None:
         """Move to the previous post."""
+        self.moved_by_user = True
         self.cursor -= 1
 
     def action_first(self) -> None:
         """Move to the first post."""
+        self.moved_by_user = True
         self.cursor = 0
 
     def action_last(self) -> None:
         """Move to the last post."""
+        self.moved_by_user = True
         self.cursor = len(self._posts) - 1
 
     def action_page_down(self) -> None:
         """Move a page down, scrolling the page with the cursor."""
+        self.moved_by_user = True
         self._move_page(+1)
 
     def action_page_up(self) -> None:
         """Move a page up, scrolling the page with the cursor."""
+        self.moved_by_user = True
         self._move_page(-1)
 
     def action_open(self) -> None:

@@ -78,7 +78,7 @@ class CategoryList(Vertical):
         self._shown_key: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter categories…", id="category-filter")
+        yield Input(placeholder="Filter categories…", id="category-filter", select_on_focus=False)
         yield CategoryOptions(id="category-options")
 
     @property
@@ -115,19 +115,26 @@ class CategoryList(Vertical):
     def select(self, slug: str, view: str | None = None) -> None:
         """Mark a category (or a view) as the current entry without announcing it."""
         self._selected = view or _option_id(slug)
-        self._rebuild(force=True)
+        options = self.options
+        try:
+            index: int | None = options.get_option_index(self._selected)
+        except OptionDoesNotExist:
+            return
+        with options.prevent(OptionList.OptionHighlighted):
+            options.highlighted = index
 
     def _rebuild(self, force: bool = False) -> None:
         needle = self.narrowing.value.strip().casefold()
+        # Compared by content: the sidebar is refreshed often with equal, new lists, and
+        # rebuilding 2,000 options costs far more than comparing them.
         key = (
-            id(self._categories),
+            tuple(self._categories),
             self._total,
-            id(self._unread),
+            tuple(sorted(self._unread.items())) if self._unread is not None else None,
             self._unread_total,
             self._starred_total,
             needle,
             self.sort_by,
-            self._selected,
         )
         if key == self._shown_key and not force:
             return
@@ -200,7 +207,7 @@ class CategoryList(Vertical):
             self.options.has_focus
             and event.is_printable
             and event.character
-            and event.key not in self.app.active_bindings
+            and event.character not in _LIST_KEYS
         ):
             # Typing in the list narrows it, so 2,000 categories are a few letters away.
             self.narrowing.focus()
@@ -232,6 +239,9 @@ class CategoryList(Vertical):
         else:
             self.post_message(self.Chosen(option_id.removeprefix("c:"), confirmed))
 
+
+_LIST_KEYS = frozenset("jkgGlhS?/ ")
+"""Keys the list keeps for itself; every other letter typed in it narrows it."""
 
 COUNT_WIDTH = 9
 """Cells of the counts column ("1,234/16,903" is wider and pushes the name along)."""

@@ -38,6 +38,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.post: Post | None = None
         self._rendered: LRUCache[str, RenderableType] = LRUCache(64)
+        self._showing: str | Text | None = WELCOME
 
     def compose(self) -> ComposeResult:
         yield Static(WELCOME, id="article")
@@ -45,6 +46,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def show(self, post: Post, labels: Mapping[str, str]) -> None:
         """Render ``post`` (cached) and scroll to its top."""
         self.post = post
+        self._showing = None
         article = self._rendered.get(post.id)
         if article is None:
             try:
@@ -55,9 +57,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.query_one("#article", Static).update(article)
         self.scroll_home(animate=False)
 
+    def show_welcome(self) -> None:
+        """Show how to start reading (nothing is open)."""
+        if self.post is None and self._showing is not WELCOME:
+            self.show_message(WELCOME)
+
     def show_message(self, message: str | Text) -> None:
         """Show a message instead of an article (an empty archive, a filter with no match)."""
         self.post = None
+        self._showing = message
         self.query_one("#article", Static).update(message)
         self.scroll_home(animate=False)
 
