@@ -37,7 +37,16 @@ from newsreader.locations import config_path, data_dir
 from newsreader.resources import sample_posts_dir
 from newsreader.state import STATE_FILE_NAME, ReadingState, StateError, archive_key
 
-SUBCOMMANDS = ("list", "show", "categories", "check", "export-state", "import-state", "config")
+SUBCOMMANDS = (
+    "list",
+    "show",
+    "categories",
+    "check",
+    "export-state",
+    "import-state",
+    "config",
+    "index",
+)
 EXIT_USAGE = 2
 
 
@@ -68,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export-state": _export_state,
             "import-state": _import_state,
             "config": _config,
+            "index": _index,
         }[options.command]
         return handler(options, tz)
     except CliError as error:
@@ -162,6 +172,18 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     _path_argument(categories)
     categories.add_argument("--by-name", action="store_true", help="sort by name, not count")
     _common(categories)
+
+    index = commands.add_parser(
+        "index",
+        help="build or refresh the on-disk index the reader starts from",
+        description="Build or refresh the archive's index (a cache in the user cache folder: "
+        "deleting it loses nothing). Only new and changed files are read again.",
+    )
+    _path_argument(index)
+    index.add_argument(
+        "--rebuild", action="store_true", help="forget the index and read every file again"
+    )
+    _common(index)
 
     check = commands.add_parser(
         "check",
@@ -479,3 +501,37 @@ def _config(options: argparse.Namespace, tz: tzinfo) -> int:
     for message in messages:
         print(f"newsreader: {message}", file=sys.stderr)
     return 1 if messages else 0
+
+
+def _index(options: argparse.Namespace, tz: tzinfo) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from newsreader.archive.index import ArchiveIndex
+
+    root = _resolve_root(options.path)
+    stderr = Console(stderr=True)
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    )
+    with ArchiveIndex.open(root, LoadOptions(tz=tz)) as index, progress:
+        task = progress.add_task("reading files", total=None)
+        result = index.refresh(
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+            rebuild=options.rebuild,
+        )
+        for notice in result.notices:
+            print(f"newsreader: {notice}", file=sys.stderr)
+        where = display_path(index.path) if index.path else "(kept in memory only)"
+        summary = (
+            f"{result.scanned:,} files, {result.parsed:,} read: {len(result.added):,} new, "
+            f"{len(result.changed):,} changed, {len(result.removed):,} removed, "
+            f"{len(index.skipped()):,} skipped; index {where}"
+        )
+    _console().print(Text(summary), soft_wrap=True)
+    return 0
