@@ -49,8 +49,8 @@ class HelpScreen(ModalScreen[None]):
 
 def _section(title: str, bindings: Iterable[BindingType]) -> Table:
     table = Table(title=title, title_justify="left", box=None, show_header=False, expand=True)
-    table.add_column("key", style="bold", no_wrap=True, min_width=16)
-    table.add_column("action")
+    table.add_column("key", style="bold", no_wrap=True, width=18)
+    table.add_column("action", ratio=1)
     seen: set[str] = set()
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
