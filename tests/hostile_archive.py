@@ -246,7 +246,10 @@ def _front_matter() -> Entries:
         fm + "duplicate-keys.md": (
             "recover: duplicate keys: two titles, two dates",
             _post(
-                'title: "First title"', 'title: "Second title"', "date: 2022-02-01", "date: 1999"
+                'title: "First title"',
+                "date: 2022-02-01",
+                'title: "Second title"',
+                "date: 2022-02-02",
             ),
         ),
         "_posts/fm-no-date-anywhere.md": (
@@ -429,10 +432,11 @@ UNSAFE_SOURCES = {
     "data": "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
     "vbscript": "vbscript:msgbox(1)",
     "ftp": "ftp://ftp.example.com/x",
-    "relative": "//evil.example/relative",
     "markup": "javascript:[/x]alert(1)",
 }
 """Source addresses the reader must refuse to open: name -> address."""
+RELATIVE_SOURCE = "//news.example.com/relative"
+"""A protocol-relative source: refused, or opened as https."""
 
 
 def _links() -> Entries:
@@ -444,6 +448,10 @@ def _links() -> Entries:
         )
         for name, url in UNSAFE_SOURCES.items()
     }
+    entries[link + "relative.md"] = (
+        "load: a protocol-relative source address",
+        _post('title: "Link relative"', "date: 2022-02-04", f"source_url: '{RELATIVE_SOURCE}'"),
+    )
     entries[link + "body.md"] = (
         "load: unsafe links and images in the body",
         _post(

@@ -59,11 +59,13 @@ LOAD_PEAK_BYTES = 100 * 1024 * 1024
 RENDER_SECONDS = 5.0
 KEY_SECONDS = 5.0
 """A key press, with the repaint after it, even when it opens the 4.9 MB article."""
-READER_SECONDS = 240.0
+READER_SECONDS = 150.0
 """The whole of one reader scenario in its child process, before it is stopped."""
 MEMORY_LIMIT = 3 * 1024**3
 """Address space of a child process; a YAML bomb expanding would hit it, not the machine."""
 PEAK_RSS_KIB = 1024 * 1024
+BOMB_NODES = 100_000
+"""More nodes than any front matter of at most 64 KiB can hold without shared references."""
 
 
 def ident(relative: str) -> str:
@@ -128,6 +130,14 @@ def expanded_size(value: object, limit: int) -> int:
     return count
 
 
+def is_bomb(loaded: object) -> bool:
+    """Whether a loaded post's front matter expands hugely (a YAML alias bomb got through).
+
+    Such a post must never reach an assertion message: pytest would repr it, for ever.
+    """
+    return isinstance(loaded, Post) and expanded_size(loaded.extra, BOMB_NODES) >= BOMB_NODES
+
+
 def assert_safe_to_show(loaded: Post | Problem) -> None:
     """Everything the loader hands out for display is one clean line of valid text."""
     if isinstance(loaded, Problem):
@@ -144,7 +154,6 @@ def assert_safe_to_show(loaded: Post | Problem) -> None:
         ]
         assert loaded.title
         assert loaded.date.tzinfo is not None
-        assert expanded_size(loaded.extra, 100_000) < 100_000, "front matter expands hugely"
     for text in fields:
         assert unsafe_characters(text) == [], repr(text)
         assert "\n" not in text, repr(text)
@@ -203,6 +212,9 @@ def loaded_post(root: Path, relative: str) -> Post:
 @pytest.mark.parametrize("relative", expecting("normal", "recover", "skip", "load"), ids=ident)
 def test_each_file_loads_bounded_or_is_skipped_with_a_problem(hostile: Path, relative: str):
     loaded, seconds, peak = measured_load(hostile / relative, hostile)
+    if is_bomb(loaded):
+        del loaded
+        pytest.fail("loaded front matter that expands hugely (a YAML alias bomb)")
     assert seconds < LOAD_SECONDS, f"{seconds:.2f} s"
     assert peak < LOAD_PEAK_BYTES, f"{peak:,} bytes"
     assert loaded is not None, "not taken for a post at all"
@@ -257,6 +269,7 @@ def test_newsreader_check_names_every_skipped_file_and_prints_no_control(hostile
     )
     out = result.stdout.decode("utf-8")  # strictly: valid UTF-8, whatever the file names
     err = result.stderr.decode("utf-8")
+    assert "Traceback" not in err, err[-3000:]
     assert result.returncode == 1, err[-3000:]
     assert unsafe_characters(out) == []
     assert unsafe_characters(err) == []
@@ -581,7 +594,7 @@ async def drive(root: Path, scenario: Scenario, report: dict[str, Any]) -> None:
         real_notify(message, *args, **kwargs)
 
     app.notify = recording_notify  # type: ignore[method-assign]
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         started = time.perf_counter()
         while app.screen.scanning and time.perf_counter() - started < 60:
             await pilot.pause(0.05)
@@ -614,6 +627,11 @@ def screen_problems(app: Any) -> tuple[str, list[str]]:
                 problems.append(f"link to {link!r}")
         lines.append(strip.text)
     return "\n".join(lines), problems
+
+
+def toast_texts(app: Any) -> list[str]:
+    """The text of each notification on screen, as the toast shows it (markup applied)."""
+    return [toast.render().plain for toast in app.screen.query("Toast")]
 
 
 async def open_post(app: Any, pilot: Any, post_id: str) -> float:
@@ -649,18 +667,19 @@ async def links(app: Any, pilot: Any, report: dict[str, Any]) -> None:
     """Press o (open) and y (copy) on every post with an unsafe or odd source address."""
     shown: dict[str, list[str]] = {}
     dirty: dict[str, list[str]] = {}
+    report["toasts"] = {}
     for post_id in report["listed"]:
         await open_post(app, pilot, post_id)
+        app.clear_notifications()
         before = len(report["notes"])
         await timed_press(pilot, "o")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        text, problems = screen_problems(app)
+        problems = screen_problems(app)[1]
         shown[post_id] = report["notes"][before:]
         if problems:
             dirty[post_id] = problems[:5]
-        if "[/x]" in post_id or post_id.endswith("link-markup.md"):
-            report["markup_on_screen"] = "[/x]" in text
+        report["toasts"][post_id] = toast_texts(app)
         await timed_press(pilot, "y")
         await pilot.press("escape")
     report["shown"], report["dirty"] = shown, dirty
@@ -721,17 +740,19 @@ def test_the_reader_stays_responsive_and_clean_on_the_hostile_archive(hostile: P
 
 
 def test_the_reader_refuses_unsafe_addresses_and_shows_one_before_opening_it(tmp_path: Path):
-    ha.write_hostile_archive(tmp_path, only=lambda relative: "-link-" in relative)
+    ha.write_hostile_archive(tmp_path, only=lambda path: "-link-" in path or "term-markup" in path)
     report = run_reader(tmp_path.resolve(), "links")
     assert report["dirty"] == {}
-    opened = report["opened"]
-    assert all(SAFE_TARGET.match(url) for url, _ in opened), opened
-    assert sorted(url for url, _ in opened) == sorted(source for _, source in ha.NORMAL.values())
-    assert all(shown_first for _, shown_first in opened), "opened before it was shown"
+    opened = [url for url, _ in report["opened"]]
+    assert all(SAFE_TARGET.match(url) for url in opened), opened
+    assert {source for _, source in ha.NORMAL.values()} <= set(opened)
+    assert all(shown_first for _, shown_first in report["opened"]), "opened before it was shown"
     for name, address in ha.UNSAFE_SOURCES.items():
-        notes = report["shown"][f"_posts/2022-02-04-link-{name}.md"]
-        assert any(address in note for note in notes), (name, notes)
-    assert report["markup_on_screen"], "markup in an address was not shown literally"
+        post_id = f"_posts/2022-02-04-link-{name}.md"
+        assert address not in opened
+        assert any(address in note for note in report["shown"][post_id]), report["shown"][post_id]
+        toasts = report["toasts"][post_id]
+        assert any(address in toast for toast in toasts), f"not shown literally: {toasts}"
 
 
 def test_the_reader_shows_hostile_paths_literally(tmp_path: Path):

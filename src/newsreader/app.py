@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from newsreader.archive import LoadOptions
@@ -85,6 +86,21 @@ class NewsReaderApp(App[None]):
         self._applying_settings = False
         if settings.keys:
             self.set_keymap(dict(settings.keys))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notifications show text as typed, whatever the caller asked: they often hold paths,
+        titles and addresses from the archive, where ``[x]`` is not markup (and a stray ``[/x]``
+        must not crash). Widgets' ``notify`` passes ``markup=True`` by default, so it is
+        ignored here rather than trusted."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> Screen[None]:
         """The reader on this app's archive."""

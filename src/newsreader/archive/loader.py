@@ -35,6 +35,9 @@ POST_SUFFIXES = frozenset({".md", ".markdown", ".html"})
 SKIPPED_DIRS = frozenset({"_site", "_layouts", "_includes", "_sass", "_data", "node_modules"})
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_FRONT_MATTER_VALUES = 20_000
+MAX_FRONT_MATTER_DEPTH = 50
+MAX_INTEGER_BITS = 4096
 
 _KNOWN_KEYS = frozenset({"title", "date", "categories", "category", "tags", "tag", "source_url"})
 _YAML = YAMLHandler()
@@ -45,6 +48,7 @@ _FILE_NAME_CODE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})\d{6,}"
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _HTML_HEADING = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _LINE_KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")
 # An anchor with an alias in YAML is how "billion laughs" bombs expand; scraped front matter
 # never needs them, so such a block is read line by line instead.
@@ -104,6 +108,8 @@ def find_post_files(root: Path, problems: list[Problem] | None = None) -> list[P
                 if entry.is_dir():
                     if name not in SKIPPED_DIRS and not name.startswith("."):
                         pending.append(path)
+                elif is_link and not os.path.exists(path):
+                    _report(problems, root, path, "symbolic link to nothing (dangling); skipped")
                 elif (
                     entry.is_file()
                     and not name.startswith(".")
@@ -165,10 +171,16 @@ def load_post(path: Path, root: Path, options: LoadOptions | None = None) -> Pos
                 post_id,
                 f"file is {info.st_size:,} bytes, over the {_size(options.max_bytes)} limit",
             )
+        if not _inside(path, root.resolve()):
+            # The file became a link out of the archive after the scan listed it.
+            return Problem(post_id, "now a link out of the archive; skipped")
         with path.open("rb") as stream:
             raw = stream.read(options.max_bytes + 1)
     except OSError as error:
         return Problem(post_id, f"cannot be read ({error.strerror or error})")
+    if len(raw) > options.max_bytes:
+        # It grew past the limit between stat() and read().
+        return Problem(post_id, f"file is over the {_size(options.max_bytes)} limit")
     if not raw.removeprefix(codecs.BOM_UTF8).strip():
         return Problem(post_id, "empty file; skipped")
     if b"\x00" in raw[:1024]:
@@ -270,6 +282,10 @@ def split_front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], 
     if len(front) > MAX_FRONT_MATTER_CHARS:
         problems.append(f"front matter longer than {MAX_FRONT_MATTER_CHARS:,} characters; ignored")
         return {}, body
+    keys = [match.group(1) for match in _TOP_LEVEL_KEY.finditer(front)]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        problems.append(f"duplicate front-matter keys {', '.join(repeated)}; the last one counts")
     if _YAML_ALIAS.search(front):
         problems.append("front matter uses YAML anchors or aliases; read line by line")
         return _line_by_line(front), body
@@ -283,7 +299,32 @@ def split_front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], 
     if not isinstance(loaded, dict):
         problems.append("front matter is not a mapping; read line by line")
         return _line_by_line(front), body
+    if not _small_enough(loaded, [MAX_FRONT_MATTER_VALUES]):
+        # Aliases share one object many times over: harmless until anything walks it
+        # (printing, saving to the index), which would then take forever.
+        problems.append("front matter expands to too many values; read line by line")
+        return _line_by_line(front), body
     return {str(key): value for key, value in loaded.items()}, body
+
+
+def _small_enough(value: object, budget: list[int], depth: int = 0) -> bool:
+    """Whether walking ``value`` visits at most ``budget[0]`` values (shared ones each time).
+
+    Integers too long to print (``str`` refuses over 4,300 digits) count as too big as well.
+    """
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_FRONT_MATTER_DEPTH:
+        return False
+    if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
+        return False
+    if isinstance(value, dict):
+        return all(
+            _small_enough(key, budget, depth + 1) and _small_enough(item, budget, depth + 1)
+            for key, item in value.items()
+        )
+    if isinstance(value, list | tuple | set):
+        return all(_small_enough(item, budget, depth + 1) for item in value)
+    return True
 
 
 def _first_line(error: BaseException) -> str:

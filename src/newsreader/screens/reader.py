@@ -18,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
@@ -502,7 +503,7 @@ class ReaderScreen(Screen[None]):
             return
         self.article_list.opened_id = post.id
         self.reading_pane.show(self._with_body(post), self.archive.labels)
-        self.reading_pane.border_title = post.id
+        self.reading_pane.border_title = Content(post.id)  # a path, never markup
         self._mark_read_on_open(post)
 
     def _mark_read_on_open(self, post: Post) -> None:

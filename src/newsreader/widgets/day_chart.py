@@ -30,7 +30,8 @@ class DayChart(Vertical):
             return
         first = date.fromisoformat(min(days))
         last = date.fromisoformat(max(days))
-        first = max(first, last - timedelta(days=MAX_DAYS))
+        if (last - first).days > MAX_DAYS:
+            first = last - timedelta(days=MAX_DAYS)
         span = (last - first).days + 1
         series = [float(days.get((first + timedelta(days=n)).isoformat(), 0)) for n in range(span)]
         bars.data = series
