@@ -57,7 +57,11 @@ _CJK_NEWLINE = re.compile(f"(?<=[{_CJK}])[ \\t]*\\n\\s*(?=[{_CJK}])")
 _IS_CJK = re.compile(f"[{_CJK}]")
 _EMPTY_LINK = re.compile(r"\[\]\([^()\s]*\)")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_URL_UNSAFE = re.compile(r"[\s<>\"\\^`{|}\x00-\x1f\x7f-\x9f]")
+# Also bidi controls: a terminal that shows a link's target must not show it reordered.
+_URL_UNSAFE = re.compile(
+    r"[\s<>\"\\^`{|}\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
+_HOST_PART = re.compile(r"//[^/\\?#\s]")
 _TAG_STRIP = re.compile(r"<[^<>]*>")
 
 
@@ -71,10 +75,14 @@ def safe_href(href: str) -> str | None:
     if href.startswith("//"):
         href = "https:" + href
     match = _SCHEME.match(href)
-    if match is None or match.group(1).lower() not in ("http", "https", "mailto"):
+    if match is None:
         return None
-    if len(href) == match.end() or href.lower() in ("http://", "https://"):
-        return None
+    scheme, rest = match.group(1).lower(), href[match.end() :]
+    if scheme == "mailto":
+        if not rest:
+            return None
+    elif scheme not in ("http", "https") or not _HOST_PART.match(rest):
+        return None  # `http:x` or `http:///x` names no host: not an address to open
     return _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), href)
 
 

@@ -109,7 +109,10 @@ def find_post_files(root: Path, problems: list[Problem] | None = None) -> list[P
                     if name not in SKIPPED_DIRS and not name.startswith("."):
                         pending.append(path)
                 elif is_link and not os.path.exists(path):
-                    _report(problems, root, path, "symbolic link to nothing (dangling); skipped")
+                    if os.path.splitext(name)[1].lower() in POST_SUFFIXES:
+                        _report(
+                            problems, root, path, "symbolic link to nothing (dangling); skipped"
+                        )
                 elif (
                     entry.is_file()
                     and not name.startswith(".")

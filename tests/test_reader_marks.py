@@ -1,0 +1,62 @@
+"""Read marks and stars in the reader: keys, what the list shows, and marks kept on reopening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_reader import FIRST_TITLE, SECOND_TITLE, TOTAL, pane_text, run, until
+from textual.pilot import Pilot
+
+from newsreader.screens.confirm import ConfirmScreen
+from newsreader.screens.reader import ReaderScreen
+
+
+def list_row(pilot: Pilot[None], reader: ReaderScreen, title: str) -> str:
+    """The painted row of the article list showing ``title`` (maybe cut short)."""
+    start = title[:12]
+    rows = [line for line in pane_text(pilot, reader.article_list).splitlines() if start in line]
+    assert rows, f"{title!r} is not in the list"
+    return rows[0]
+
+
+def test_opening_marks_read_m_toggles_and_s_stars_and_reopening_keeps_them() -> None:
+    async def mark(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        assert "●" in list_row(pilot, reader, FIRST_TITLE)  # unread until opened
+        await pilot.press("enter")  # opens the first post: read
+        await until(pilot, lambda: "●" not in list_row(pilot, reader, FIRST_TITLE), "read")
+        await pilot.press("h", "j", "s")  # star the second post
+        await until(pilot, lambda: "★" in list_row(pilot, reader, SECOND_TITLE), "a star")
+        await pilot.press("m")  # and mark it read by key
+        await until(
+            pilot, lambda: reader.marks and reader.marks.is_read(reader.article_list.posts[1]), "m"
+        )
+
+    run(mark)
+
+    async def reopened(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        assert "●" not in list_row(pilot, reader, FIRST_TITLE)
+        second = list_row(pilot, reader, SECOND_TITLE)
+        assert "★" in second and "●" not in second
+        sidebar = pane_text(pilot, reader.query_one("#categories"))
+        assert f"{TOTAL - 2} Unread" in " ".join(sidebar.split())
+        assert "1 Starred" in " ".join(sidebar.split())
+
+    run(reopened)
+
+
+def test_mark_all_read_asks_once_and_u_undoes_it(tmp_path: Path) -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("M")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        assert reader.marks is not None
+        marks = reader.marks
+        await until(pilot, lambda: len(marks.read_ids) == TOTAL, "every post read")
+        assert "●" not in pane_text(pilot, reader.article_list)
+        await pilot.press("U")  # unread only: nothing left
+        await until(pilot, lambda: not reader.article_list.posts, "an empty list")
+        await pilot.press("u")
+        await until(pilot, lambda: not marks.read_ids, "the undo")
+        await until(pilot, lambda: len(reader.article_list.posts) == TOTAL, "every post back")
+
+    run(scenario)
