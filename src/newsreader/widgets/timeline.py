@@ -38,7 +38,11 @@ class Timeline(Tree[str]):
         self._shown: Counter[str] | None = None
 
     def set_days(self, days: Counter[str]) -> None:
-        """Show these posts-per-day counts (keys ``YYYY-MM-DD``), newest year first."""
+        """Show these posts-per-day counts (keys ``YYYY-MM-DD``), newest year first.
+
+        Days are added to a month only when it is expanded: three years are a thousand
+        days, and building their nodes on every filter change would cost a tenth of a second.
+        """
         if days == self._shown:
             return
         self._shown = days
@@ -51,19 +55,30 @@ class Timeline(Tree[str]):
         for year in sorted(years, reverse=True):
             in_year = years[year]
             year_node = self.root.add(_label(year, in_year.total()), data=year)
-            months: dict[str, Counter[str]] = defaultdict(Counter)
+            months: Counter[str] = Counter()
             for day, count in in_year.items():
-                months[day[:7]][day] = count
+                months[day[:7]] += count
             for month in sorted(months, reverse=True):
-                in_month = months[month]
-                month_node = year_node.add(_label(month, in_month.total()), data=month)
-                for day in sorted(in_month, reverse=True):
-                    month_node.add_leaf(_label(day, in_month[day]), data=day)
+                month_node = year_node.add(_label(month, months[month]), data=month)
                 if month in expanded:
+                    self._add_days(month_node)
                     month_node.expand()
             if year in expanded or len(years) == 1:
                 year_node.expand()
         self.root.expand()
+
+    def _add_days(self, month_node: TreeNode[str]) -> None:
+        month = month_node.data or ""
+        if month_node.children or self._shown is None:
+            return
+        for day in sorted((day for day in self._shown if day.startswith(month)), reverse=True):
+            month_node.add_leaf(_label(day, self._shown[day]), data=day)
+
+    @on(Tree.NodeExpanded)
+    def _expanded(self, event: Tree.NodeExpanded[str]) -> None:
+        node = event.node
+        if node.data and len(node.data) == 7:  # a month: its days come now
+            self._add_days(node)
 
     @on(Tree.NodeSelected)
     def _chosen(self, event: Tree.NodeSelected[str]) -> None:
