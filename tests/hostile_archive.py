@@ -562,7 +562,7 @@ def describe(*, big: bool = False) -> dict[str, str]:
 def write_hostile_archive(
     root: Path, *, big: bool = False, only: Callable[[str], bool] | None = None
 ) -> dict[str, str]:
-    """Write the hostile archive under ``root``; ``{relative path: what is hostile}``.
+    """Write the archive under ``root`` (new or empty); ``{relative path: what is hostile}``.
 
     ``big`` adds a 50 MB HTML file (skipped by the loader's default 5 MiB limit). ``only``
     picks the entries to write by relative path (the normal posts are always written).
@@ -628,12 +628,31 @@ def with_expectation(described: dict[str, str], *kinds: str) -> list[str]:
 
 _SGR = re.compile(r"\x1b\[[0-9;:]*m")
 _OSC8 = re.compile(r"\x1b\]8;([^;\x1b\x07]*);([^\x1b\x07]*)(?:\x1b\\|\x07)")
-SAFE_TARGET = re.compile(r"(?:https?://|mailto:)[^\x00-\x20\x7f-\x9f]+\Z", re.IGNORECASE)
-"""A link target that may be opened or made clickable: http, https or mailto, no blank."""
-UNSAFE_CHARACTER = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
-)
+_BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+SAFE_TARGET = re.compile(rf"(?:https?://|mailto:)[^\x00-\x20\x7f-\x9f{_BIDI}]+\Z", re.IGNORECASE)
+"""A link target that may be opened or made clickable: http(s):// or mailto:, no blank,
+no control, no bidi control."""
+UNSAFE_CHARACTER = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}]")
 """C0 controls but newline, DEL, C1 controls, and bidi controls."""
+
+
+def expanded_size(value: object, limit: int) -> int:
+    """How many values ``value`` holds with every shared reference expanded, counted to limit.
+
+    A YAML alias bomb is small in memory (its lists are shared) but exponential to anything
+    that walks it: repr, equality, a JSON dump, a pretty-printed traceback.
+    """
+    count = 0
+    pending: list[object] = [value]
+    while pending and count < limit:
+        item = pending.pop()
+        count += 1
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            pending.extend(item)
+    return count
 
 
 def unsafe_characters(text: str) -> list[str]:
@@ -678,6 +697,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="the folder to write (created if missing)")
     parser.add_argument("--big", action="store_true", help="add a 50 MB HTML file")
     options = parser.parse_args(None if argv is None else list(argv))
+    if options.out.exists() and any(options.out.iterdir()):
+        parser.error(f"{options.out} is not empty: give a new folder")
     described = write_hostile_archive(options.out, big=options.big)
     for relative, description in sorted(described.items()):
         # The names are hostile too: printed escaped, never raw.

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 import hostile_archive as ha
 import pytest
-from hostile_archive import SAFE_TARGET, terminal_violations, unsafe_characters
+from hostile_archive import SAFE_TARGET, expanded_size, terminal_violations, unsafe_characters
 from rich.console import Console
 
 from newsreader.archive import (
@@ -111,25 +111,6 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- checks ---------------------------------------------------------------------------------
 
 
-def expanded_size(value: object, limit: int) -> int:
-    """How many nodes ``value`` has with every shared reference expanded, counted up to limit.
-
-    A YAML alias bomb is small in memory (its lists are shared) but exponential to anything
-    that walks it: repr, equality, a JSON dump, a pretty-printed traceback.
-    """
-    count = 0
-    pending: list[object] = [value]
-    while pending and count < limit:
-        item = pending.pop()
-        count += 1
-        if isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            pending.extend(item)
-    return count
-
-
 def is_bomb(loaded: object) -> bool:
     """Whether a loaded post's front matter expands hugely (a YAML alias bomb got through).
 
@@ -204,6 +185,43 @@ def loaded_post(root: Path, relative: str) -> Post:
     loaded = load_post(root / relative, root, OPTIONS)
     assert isinstance(loaded, Post), loaded
     return loaded
+
+
+# --- the checks themselves ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "\x1b[2J",
+        "\x1b[10;10H",
+        "\x1b]52;c;ZXZpbA==\x07",
+        "\x1b]0;title\x1b\\",
+        "\x1b]8;;javascript:alert(1)\x1b\\x\x1b]8;;\x1b\\",
+        "\x1b]8;;file:///etc/passwd\x07x",
+        "\x1b]8;;https://x.example/\u202eexe\x1b\\x",
+        "\x1bP+q\x1b\\",
+        "\x1b",
+        "\x9b2J",
+        "\x85",
+        "a\x08b",
+        "a\rb",
+        "a\tb",
+        "\u202eevil",
+        "\x00",
+    ],
+)
+def test_the_terminal_check_catches_what_a_terminal_would_act_on(output: str):
+    assert terminal_violations("text " + output + " text")
+
+
+def test_the_terminal_check_passes_styling_and_safe_links():
+    output = (
+        "\x1b[1;4m标题\x1b[0m\n\x1b[38;2;1;2;3m颜色\x1b[0m "
+        "\x1b]8;id=1;https://x.example/a?b=1\x1b\\链接\x1b]8;;\x1b\\ "
+        "\x1b]8;;mailto:a@x.example\x07邮件\x1b]8;;\x07\n"
+    )
+    assert terminal_violations(output) == []
 
 
 # --- loading: every file, bounded, loaded or skipped with a problem -----------------------
@@ -638,8 +656,7 @@ async def open_post(app: Any, pilot: Any, post_id: str) -> float:
     """Put the list's cursor on a post and press enter; the seconds it took."""
     article_list = app.screen.article_list
     assert article_list.move_to(post_id), post_id
-    article_list.focus()
-    await pilot.pause()
+    article_list.focus()  # takes effect before the key: both are queued
     return await timed_press(pilot, "enter")
 
 

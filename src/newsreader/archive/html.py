@@ -56,8 +56,11 @@ _CONTENT_HTML = re.compile(
     r"(?=[\s/>]|$)|<[a-z][^<>]*\b(?:style|hidden)\b",
     re.IGNORECASE,
 )
+# No control or bidi character in an address: it is shown, and offered to open.
 _SOURCE_LINE = re.compile(
-    r"^[ \t]*<(https?://[^\s<>\x00-\x1f\x7f-\x9f]+)>[ \t]*\r?$", re.MULTILINE | re.IGNORECASE
+    r"^[ \t]*<(https?://[^\s<>\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]+)>"
+    r"[ \t]*\r?$",
+    re.MULTILINE | re.IGNORECASE,
 )
 _AUTOLINK_LINE = re.compile(r"^[ \t]*<(?:https?://[^\s<>]*)?>[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _NAV_CANDIDATE = re.compile(r"^[ \t]*\[(?:返回|回到)[^\n]*$", re.MULTILINE)
@@ -215,11 +218,15 @@ def plain_text(body: str) -> str:
 
 
 class _ArticleMarkdown(Markdown):
-    """Rich Markdown whose links are vetted before rendering."""
+    """Rich Markdown whose links are vetted and whose text is cleaned again before rendering.
+
+    The text was clean, but parsing decodes entities: `&#x202e;` becomes a bidi override.
+    """
 
     def __init__(self, markup: str) -> None:
         super().__init__(markup, hyperlinks=True)
         for token in self.parsed:
+            token.content = clean_text(token.content)
             if token.children:
                 token.children = _vet_inline(token.children)
 
@@ -231,6 +238,7 @@ def _vet_inline(children: Sequence[Token]) -> list[Token]:
     vetted: list[Token] = []
     dropping = False
     for index, token in enumerate(children):
+        token.content = clean_text(token.content)
         if token.type == "link_open":
             href = safe_href(str(token.attrs.get("href", "")))
             if href is None:
