@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 from newsreader.archive import (
     Archive,
     DateRange,
+    DateSpecError,
     Filter,
     LoadOptions,
     Post,
@@ -489,7 +490,11 @@ class ReaderScreen(Screen[None]):
 
     @on(Timeline.Chosen)
     def _period_chosen(self, event: Timeline.Chosen) -> None:
-        dates = parse_date_spec(event.spec, self.options.tz) if event.spec else None
+        try:
+            dates = parse_date_spec(event.spec, self.options.tz) if event.spec else None
+        except DateSpecError as error:
+            self.notify(str(error), severity="error")
+            return
         self.active_filter = self.active_filter.with_changes(dates=dates)
         self.article_list.focus()
 
