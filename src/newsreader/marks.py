@@ -7,11 +7,10 @@ A set changes only after the store said the change is on disk.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from newsreader.archive import Post
-from newsreader.state import ReadingState, UndoToken, unread_by_category
+from newsreader.state import ReadingState, UndoToken
 
 
 class Marks:
@@ -79,10 +78,6 @@ class Marks:
     def is_read(self, post: Post) -> bool:
         """Whether the post is read."""
         return post.id in self.read_ids
-
-    def unread_by_category(self, posts: Iterable[Post]) -> Counter[str]:
-        """Unread posts per category slug."""
-        return unread_by_category(posts, self.read_ids)
 
 
 def _put(ids: set[str], post_id: str, present: bool) -> None:
