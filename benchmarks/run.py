@@ -42,9 +42,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.geometry import Size
 from textual.pilot import Pilot
-from textual.visual import Visual
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.app import create_app
@@ -53,6 +53,7 @@ from newsreader.archive.query import search_text
 from newsreader.locations import CACHE_ENV, CONFIG_ENV, DATA_ENV
 from newsreader.screens.reader import ReaderScreen
 from newsreader.widgets.article_list import format_date
+from newsreader.widgets.reading_pane import ArticleView
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (2_000,)
@@ -313,9 +314,9 @@ async def measure_open(pilot: Pilot[None], repeats: int, figures: dict[str, Any]
         samples.after.append(await settle(pilot))
 
     # The synchronous part: the body read again from disk if the list keeps none, the
-    # article rendered to Rich, then to the lines of the Static, as a layout would.
-    static = pane.query_one("#article", Static)
-    width = static.size.width or pane.scrollable_content_region.width
+    # article rendered to Rich, then laid out to lines at the pane's width, as a layout would.
+    view = pane.query_one("#article", ArticleView)
+    width = view.size.width or pane.scrollable_content_region.width
     options = LoadOptions(tz=ZONE)
     for row in rows[1::2]:
         post = article_list.posts[row]
@@ -327,7 +328,7 @@ async def measure_open(pilot: Pilot[None], repeats: int, figures: dict[str, Any]
                 raise RuntimeError(f"{post.id} could not be read again: {loaded}")
             post = loaded
         pane.show(post, archive.labels)
-        Visual.to_strips(static, static.visual, width, None, static.visual_style)
+        view.get_content_height(Size(width, 0), Size(width, 0), width)
         samples.sync.append((time.perf_counter() - started) * 1000)
     await pilot.pause()
     figures["open"] = samples.summary()

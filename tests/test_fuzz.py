@@ -20,6 +20,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+import yaml
 from hostile_archive import (
     BIDI,
     MARKUP,
@@ -36,7 +37,7 @@ from newsreader.archive import LoadOptions, Post, Problem, find_post_files, load
 from newsreader.archive.dates import DateSpecError, parse_date_spec, parse_post_date
 from newsreader.archive.html import body_to_markdown, find_source_url, plain_text, render_article
 from newsreader.archive.html2md import safe_href
-from newsreader.archive.loader import display_path
+from newsreader.archive.loader import _simple_mapping, display_path
 from newsreader.archive.text import clean_line, clean_text
 
 EXAMPLES = int(os.environ.get("NEWSREADER_FUZZ_EXAMPLES") or 0)
@@ -308,6 +309,15 @@ def alias_bombs(draw: st.DrawFn) -> str:
 
 
 FRONT_MATTER = st.one_of(LINES, alias_bombs())
+# Lines of the shape scrapers write, where the fast front-matter reader is meant to apply.
+SIMPLE_LINES = st.lists(
+    st.tuples(
+        choices(["title", "date", "categories", "tags", "layout", "x-y", "_k", "yes", "null"]),
+        st.one_of(SCALARS, st.text(alphabet="ab 中文:#-'\"\\\t\x85\u2028\ufeff", max_size=12)),
+        st.sampled_from([" ", "  ", "", " \t"]),
+    ).map(lambda t: f"{t[0]}:{t[2]}{t[1]}"),
+    max_size=8,
+).map("\n".join)
 NEWLINES = st.sampled_from(["\n", "\r\n", "\r"])
 
 
@@ -349,6 +359,20 @@ def test_any_body_after_a_valid_front_matter(root: Path, data: bytes):
 @given(data=yamlish_files())
 def test_any_yamlish_front_matter(root: Path, data: bytes):
     check_loaded(load_bytes(root, data), "_posts/2022-01-01-fuzz.md")
+
+
+@fuzz(default=1500, seconds=2)
+@given(front=st.one_of(LINES, SIMPLE_LINES))
+@example(front="date: 2022-01-01 08:00:00\ntitle: 1e3\nx: yes\ny: ~\nz: 0x1F")
+@example(front="title: \"a\" b\ntags: 'x'")
+@example(front="title: " + "9" * 5000)
+def test_the_fast_front_matter_reader_agrees_with_pyyaml(front: str):
+    """Whatever the fast path reads, PyYAML reads the same; what it declines, PyYAML reads."""
+    simple = _simple_mapping(front)
+    if simple is None:
+        return
+    loaded = yaml.load(front, Loader=yaml.CSafeLoader)
+    assert simple == ({} if loaded is None else {str(k): v for k, v in loaded.items()})
 
 
 @fuzz(default=100, seconds=3)

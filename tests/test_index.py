@@ -144,6 +144,22 @@ def test_cold_build_gives_the_loaders_posts_and_problems(
         assert len(index) == len(expected)
 
 
+@pytest.mark.parametrize("source", [FIXTURES / "oddities", REPO / "sample_posts"])
+def test_the_newest_posts_come_first_and_in_the_loaders_order(
+    source: Path, tmp_path: Path, cache: Path, options: LoadOptions
+) -> None:
+    root = copy_archive(source, tmp_path / "archive")
+    expected = load_archive(root, options).posts
+    with open_index(root, cache, options) as index:
+        assert index.newest(5) == ([], 0)
+        index.refresh()
+        first, total = index.newest(7)
+        everything, same_total = index.newest(10_000)
+    assert total == same_total == len(expected)
+    assert [metadata(post) for post in first] == [metadata(post) for post in expected[:7]]
+    assert [metadata(post) for post in everything] == [metadata(post) for post in expected]
+
+
 def test_scan_finds_what_find_post_files_finds_in_a_hostile_archive(tmp_path: Path) -> None:
     hostile = pytest.importorskip("hostile_archive")
     root = tmp_path / "hostile"

@@ -57,7 +57,9 @@ def reader_of(pilot: Pilot[None]) -> ReaderScreen:
 
 def sidebar_settled(reader: ReaderScreen) -> bool:
     """Whether the timeline (refreshed a moment after the list) counts the current filter."""
-    expected = len(reader.archive.filter(reader.active_filter.with_changes(dates=None)))
+    query = reader.active_filter
+    found = reader._text_matches if query.text.strip() else None  # what the index's search found
+    expected = len(reader.archive.filter(query.with_changes(dates=None), found))
     return str(reader.query_one(Timeline).root.label).endswith(f" {expected:,}")
 
 
@@ -111,6 +113,17 @@ async def filter_emnews_in_march_2022(pilot: Pilot[None]) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, DateFilterScreen), "the dialog")
     await pilot.press(*"2022-03", "enter")
     await until(pilot, lambda: pilot.app.screen is reader, "the dialog to close")
+
+
+async def search_and_go_to_the_first_match(pilot: Pilot[None]) -> None:
+    """/ 市场 enter narrows the list; enter opens the first result; n marks its first match."""
+    reader = reader_of(pilot)
+    await pilot.press("slash", *"市场", "enter")
+    await until(pilot, lambda: reader.active_filter.text == "市场", "the search")
+    await pilot.press("enter")
+    await until(pilot, lambda: reader.reading_pane.matches, "the article's matches")
+    await pilot.press("n")
+    await until(pilot, lambda: reader.reading_pane.current_match == 0, "the first match")
 
 
 class _StaysRelative(type(Path())):  # type: ignore[misc]
@@ -167,3 +180,10 @@ def test_empty_archive(
 def test_small_terminal_with_an_article(snap_compare: SnapCompare) -> None:
     """80x24: no sidebar, the list over the opened article."""
     assert snap_compare(reader_app(), terminal_size=SMALL, run_before=then(keys("j", "enter")))
+
+
+def test_search_matches_in_the_article(snap_compare: SnapCompare) -> None:
+    """A search's matches highlighted in the open article, the first one current (after n)."""
+    assert snap_compare(
+        reader_app(), terminal_size=WIDE, run_before=then(search_and_go_to_the_first_match)
+    )

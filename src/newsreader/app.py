@@ -14,11 +14,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from newsreader.archive import LoadOptions
+from newsreader.archive.index_parse import prepare_workers
 from newsreader.config import ConfigError, Settings, load_settings, save_setting
 from newsreader.resources import styles_dir
 from newsreader.screens.reader import ReaderScreen, SettingChanged
 
-STYLESHEETS = ("app.tcss", "article_list.tcss")
+STYLESHEETS = ("app.tcss", "article_list.tcss", "reading_pane.tcss")
 
 
 class CategoryCommands(Provider):
@@ -74,6 +75,8 @@ class NewsReaderApp(App[None]):
         self, root: Path, options: LoadOptions | None = None, settings: Settings | None = None
     ) -> None:
         super().__init__()
+        # Before run() captures sys.stderr: a cold build's worker processes need it real.
+        prepare_workers()
         self.root = root
         self.options = options or LoadOptions()
         self._settings_problems: list[str] = []

@@ -7,13 +7,15 @@ import, see :mod:`newsreader.state`); ``config`` prints the settings in effect.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import tzinfo
 from pathlib import Path
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.console import Console
@@ -28,7 +30,10 @@ from newsreader.archive import (
     Filter,
     LoadOptions,
     Post,
+    Problem,
+    SearchTerms,
     load_archive,
+    load_post,
     parse_date_spec,
 )
 from newsreader.archive.loader import display_path, local_timezone
@@ -48,6 +53,8 @@ SUBCOMMANDS = (
     "index",
 )
 EXIT_USAGE = 2
+_PROGRESS_FROM: Final = 1000
+"""Files to read below which list and show draw no progress bar: they are done too soon."""
 
 
 class CliError(Exception):
@@ -264,9 +271,80 @@ def _resolve_root(path: Path | None) -> Path:
 def _load(path: Path | None, tz: tzinfo, *, need_posts: bool = True) -> Archive:
     root = _resolve_root(path)
     archive = load_archive(root, LoadOptions(tz=tz))
-    if need_posts and not len(archive):
-        raise CliError(f"no posts found in {root} (looked for .md, .markdown and .html files)")
+    if need_posts:
+        _require_posts(archive, root)
     return archive
+
+
+def _require_posts(archive: Archive, root: Path) -> None:
+    if not len(archive):
+        raise CliError(f"no posts found in {root} (looked for .md, .markdown and .html files)")
+
+
+def _from_index(
+    root: Path, options: LoadOptions, terms: SearchTerms | None = None
+) -> tuple[Archive, set[str] | None]:
+    """The archive from its index, refreshed first (only changed files are read), and the ids
+    of the posts matching ``terms`` (None without terms).
+
+    The posts carry no body (load one with ``load_post``). The index's notices are printed
+    as warnings. Should reading it fail after the refresh (it is then replaced and empty),
+    the archive is loaded in memory as before the index, and the ids are None: match there.
+    """
+    from newsreader.archive.index import ArchiveIndex
+
+    with ArchiveIndex.open(root, options) as index:
+        with _progress_bar(_PROGRESS_FROM) as progress:
+            index.refresh(progress)
+        refreshed = len(index.notices)
+        posts = index.posts()
+        matches = index.search(terms) if terms else None
+        failed = len(index.notices) > refreshed
+        notices = list(index.notices)
+    for notice in notices:
+        print(f"newsreader: warning: {notice}", file=sys.stderr)
+    if failed:
+        return load_archive(root, options), None
+    return Archive(index.root, posts), matches
+
+
+@contextlib.contextmanager
+def _progress_bar(minimum: int = 0) -> Iterator[Callable[[int, int], None]]:
+    """A refresh's ``progress(done, total)``: a bar on stderr when it is a terminal, shown
+    from the start, or with ``minimum`` only once that many files are to be read."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
+
+    stderr = Console(stderr=True)
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    )
+    task: TaskID | None = None
+
+    def show(total: int | None) -> TaskID:
+        bar.start()
+        return bar.add_task("reading files", total=total)
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            if total < minimum:
+                return
+            task = show(total)
+        bar.update(task, completed=done, total=total)
+
+    if not minimum:
+        task = show(None)  # the scan itself takes a while on a large archive
+    try:
+        yield update
+    finally:
+        if task is not None:
+            bar.stop()
 
 
 def _console(width: int | None = None) -> Console:
@@ -291,11 +369,13 @@ def _list(options: argparse.Namespace, tz: tzinfo) -> int:
         raise CliError(str(error), EXIT_USAGE) from None
     if options.limit is not None and options.limit < 0:
         raise CliError("--limit must be 0 or more", EXIT_USAGE)
-    archive = _load(options.path, tz)
+    root = _resolve_root(options.path)
     query = Filter(
         category=options.category, tag=options.tag, dates=dates, text=options.search or ""
     )
-    posts = archive.filter(query)
+    archive, matches = _from_index(root, LoadOptions(tz=tz), query.terms)
+    _require_posts(archive, root)
+    posts = archive.filter(query, matches)
     if options.unread or options.starred:
         posts = _marked(posts, archive.root, unread=options.unread, starred=options.starred)
     posts = posts[: options.limit]
@@ -347,8 +427,15 @@ def _show(options: argparse.Namespace, tz: tzinfo) -> int:
         raise CliError("show takes [PATH] ID", EXIT_USAGE)
     path = Path(target[0]) if len(target) == 2 else None
     post_id = target[-1]
-    archive = _load(path, tz)
-    post = archive.get(post_id) or archive.get(post_id.removeprefix("./"))
+    root = _resolve_root(path)
+    load_options = LoadOptions(tz=tz)
+    # The index finds the post and the category labels without reading every file.
+    archive, _ = _from_index(root, load_options)
+    _require_posts(archive, root)
+    found = archive.get(post_id) or archive.get(post_id.removeprefix("./"))
+    post = None if found is None else load_post(found.path, archive.root, load_options)
+    if isinstance(post, Problem):
+        raise CliError(str(post))  # changed since the refresh a moment ago
     if post is None:
         raise CliError(f"no post with id {post_id!r} in {archive.root} (see: newsreader list)")
     _console(options.width).print(render_article(post, archive.labels))
@@ -504,27 +591,12 @@ def _config(options: argparse.Namespace, tz: tzinfo) -> int:
 
 
 def _index(options: argparse.Namespace, tz: tzinfo) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from newsreader.archive.index import ArchiveIndex
 
     root = _resolve_root(options.path)
-    stderr = Console(stderr=True)
-    progress = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=stderr,
-        transient=True,
-        disable=not stderr.is_terminal,
-    )
-    with ArchiveIndex.open(root, LoadOptions(tz=tz)) as index, progress:
-        task = progress.add_task("reading files", total=None)
-        result = index.refresh(
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-            rebuild=options.rebuild,
-        )
+    with ArchiveIndex.open(root, LoadOptions(tz=tz)) as index:
+        with _progress_bar() as progress:
+            result = index.refresh(progress, rebuild=options.rebuild)
         for notice in result.notices:
             print(f"newsreader: {notice}", file=sys.stderr)
         where = display_path(index.path) if index.path else "(kept in memory only)"

@@ -19,23 +19,25 @@ followed by a bare autolink line `<http://…>` naming the source and a footer o
 Rendering uses Rich Markdown with its links vetted (only http, https and mailto stay
 clickable) and every string through `clean_text`, so no escape sequence from an article reaches
 the terminal and text that looks like Rich markup shows literally.
+
+`Article.highlighted` marks search matches in the text (see `highlight`).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from markdown_it.token import Token
-from rich.console import Group, RenderableType
-from rich.markdown import Markdown
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.rule import Rule
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from .highlight import MarkingMarkdown, Marks
 from .html2md import SENTINELS, html_to_markdown, image_line, safe_href
 from .post import Post
 from .text import clean_line, clean_text
@@ -217,7 +219,7 @@ def plain_text(body: str) -> str:
     return _WHITESPACE.sub(" ", clean_text(text)).strip()
 
 
-class _ArticleMarkdown(Markdown):
+class _ArticleMarkdown(MarkingMarkdown):
     """Rich Markdown whose links are vetted and whose text is cleaned again before rendering.
 
     The text was clean, but parsing decodes entities: `&#x202e;` becomes a bidi override.
@@ -261,9 +263,14 @@ def _vet_inline(children: Sequence[Token]) -> list[Token]:
 
 def render_body(markdown: str) -> RenderableType:
     """The article text as a Rich renderable (the body part of `render_article`)."""
+    parts = _body_parts(markdown)
+    return parts[0] if len(parts) == 1 else Group(*parts)
+
+
+def _body_parts(markdown: str) -> list[RenderableType]:
     markdown = clean_text(markdown)
     if len(markdown) <= _MAX_MARKDOWN_PARAGRAPH:
-        return _ArticleMarkdown(markdown)
+        return [_ArticleMarkdown(markdown)]
     parts: list[RenderableType] = []
     run: list[str] = []
     for paragraph in markdown.split("\n\n"):
@@ -276,43 +283,103 @@ def render_body(markdown: str) -> RenderableType:
         parts += [Text(_PLAIN_ESCAPE.sub(r"\1", paragraph)), Text()]
     if run:
         parts.append(_ArticleMarkdown("\n\n".join(run)))
-    return Group(*parts)
+    return parts
 
 
-def render_article(post: Post, labels: Mapping[str, str] | None = None) -> Group:
+class Article:
+    """A post made ready to read: converted and parsed once, then rendered as often as needed.
+
+    It renders as it is, or through `highlighted` with search matches marked (see
+    `newsreader.archive.highlight`), so a new search costs a layout, not a conversion.
+    """
+
+    def __init__(
+        self,
+        heading: Text,
+        meta: list[tuple[str, Text]],
+        body: list[RenderableType],
+        notes: list[Text],
+    ) -> None:
+        self._heading = heading
+        self._meta = meta
+        self._body = body
+        self._notes = notes
+        """Said after the body ("no text", "truncated"); never marked, not being the post's."""
+
+    def highlighted(self, terms: Sequence[str]) -> RenderableType:
+        """The article with every occurrence of ``terms`` marked (``MATCH_KEY`` meta).
+
+        Cheap: nothing is converted or parsed again, and the marking happens as it renders.
+        """
+        wanted = tuple(term for term in terms if term)
+        return _Highlighted(self, wanted) if wanted else self
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.parts(None)
+
+    def parts(self, marks: Marks | None) -> Iterator[RenderableType]:
+        """Header (title, date, categories, tags, source), a rule, the body, in reading order.
+
+        A generator, so with ``marks`` each part is marked just before it renders and the
+        matches are numbered in reading order.
+        """
+
+        def marked(text: Text) -> Text:
+            return text if marks is None else marks.mark(text.copy())
+
+        yield marked(self._heading)
+        yield Text()
+        meta = Table.grid(padding=(0, 1))
+        meta.add_column(style="dim", no_wrap=True)
+        meta.add_column(overflow="fold")
+        for name, value in self._meta:
+            meta.add_row(name, marked(value))
+        yield meta
+        yield Rule(style="dim")
+        for part in self._body:
+            if marks is not None and isinstance(part, _ArticleMarkdown):
+                yield part.marked(marks)
+            elif isinstance(part, Text):
+                yield marked(part)
+            else:
+                yield part
+        yield from self._notes
+
+
+class _Highlighted:
+    """An article rendering with the matches of some terms marked; fresh marks each time."""
+
+    def __init__(self, article: Article, terms: tuple[str, ...]) -> None:
+        self.article = article
+        self.terms = terms
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.article.parts(Marks(self.terms))
+
+
+def render_article(post: Post, labels: Mapping[str, str] | None = None) -> Article:
     """Header (title, date, categories with labels, tags, source link), a rule, the body."""
     converted = body_to_markdown(post.body)
     title = clean_line(post.title)
     heading = Text(title or "(untitled)", style="bold underline" if title else "bold dim")
-    meta = Table.grid(padding=(0, 1))
-    meta.add_column(style="dim", no_wrap=True)
-    meta.add_column(overflow="fold")
     date = post.date.strftime("%Y-%m-%d %H:%M %z").strip()
-    meta.add_row("Date", Text(date))
+    meta = [("Date", Text(date))]
     if post.categories:
         names = []
         for slug in post.categories:
             label = clean_line((labels or {}).get(slug, ""))
             names.append(f"{clean_line(slug)} · {label}" if label else clean_line(slug))
-        meta.add_row("Category", Text(", ".join(names)))
+        meta.append(("Category", Text(", ".join(names))))
     if post.tags:
-        meta.add_row("Tags", Text(", ".join(clean_line(tag) for tag in post.tags)))
+        meta.append(("Tags", Text(", ".join(clean_line(tag) for tag in post.tags))))
     source = clean_line(post.source_url or converted.source_url or "")
     if source:
         href = safe_href(source)
         link_style = Style(color="blue", underline=True, link=href) if href else Style()
-        meta.add_row("Source", Text(source, style=link_style))
-    parts: list[RenderableType] = [
-        heading,
-        Text(),
-        meta,
-        Rule(style="dim"),
-    ]
-    if converted.markdown:
-        parts.append(render_body(converted.markdown))
-    else:
-        parts.append(Text("(no text)", style="dim italic"))
+        meta.append(("Source", Text(source, style=link_style)))
+    body = _body_parts(converted.markdown) if converted.markdown else []
+    notes = [] if body else [Text("(no text)", style="dim italic")]
     if converted.truncated:
-        note = f"[truncated: article longer than {DEFAULT_MAX_CHARS:,} characters]"
-        parts.append(Text(note, style="bold yellow"))
-    return Group(*parts)
+        message = f"[truncated: article longer than {DEFAULT_MAX_CHARS:,} characters]"
+        notes.append(Text(message, style="bold yellow"))
+    return Article(heading, meta, body, notes)

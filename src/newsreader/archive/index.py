@@ -11,11 +11,14 @@ API::
     index = ArchiveIndex.open(root, options)     # never raises because of the index file
     index.notices                                # what went wrong with it (rebuilt, temporary)
     posts = index.posts()                        # all posts, newest first, body "" (fast)
+    first, total = index.newest(300)             # the newest 300 and the count (instant)
     result = index.refresh(progress, cancelled)  # stat every file, parse only what changed
+    index.folders_unchanged()                    # no file added or deleted since (cheap)
     result.added, result.changed, result.removed # post ids, relative to the caller's list
     index.posts(result.added + result.changed)   # just those posts
     index.search(SearchTerms.parse('北京 "a b" -c'))  # -> set of post ids
     index.problems(), index.skipped()            # as Archive.problems / Archive.skipped
+    index.save_snapshot()                        # rows for a fast next start (close does it)
     index.close()                                # or: with ArchiveIndex.open(...) as index:
 
 ``refresh`` is the only method that reads post files. On an empty index it is the cold build:
@@ -63,7 +66,7 @@ from newsreader.archive.index_rows import (
     RowDecoder,
     problems_of,
 )
-from newsreader.archive.index_scan import FileStamp, RelPath, scan
+from newsreader.archive.index_scan import FileStamp, RelPath, folders_unchanged, scan
 from newsreader.archive.index_search import matching_ids
 from newsreader.archive.index_snapshot import (
     is_current,
@@ -149,6 +152,8 @@ class ArchiveIndex:
         """Everything reported about the index since it was opened."""
         self.scan_problems: list[Problem] = []
         """Folders and links the last refresh could not follow."""
+        self._folders: dict[bytes, int] = {}
+        self._scanned_ns = 0
         self._store = store
         self._folder = folder
         self._busy_timeout = busy_timeout
@@ -204,15 +209,20 @@ class ArchiveIndex:
         Waits for a running refresh: make it stop first (its ``cancelled`` callback).
         """
         with self._refresh_lock:
-            self._save_snapshot()
+            self.save_snapshot()
             self._store.close()
 
     def _snapshot_path(self) -> Path | None:
         store = self._store
         return None if store.temporary or store.path is None else snapshot_path(store.path)
 
-    def _save_snapshot(self) -> None:
-        """Copy the rows for the next start if they changed since the last copy."""
+    def save_snapshot(self) -> None:
+        """Copy the rows for the next start if they changed since the last copy.
+
+        :meth:`close` does it; a program that may be killed rather than closed (a terminal
+        closed under it) calls it after a refresh, so its next start stays fast. It costs
+        a read of every row (about 0.3 s at 100,000 posts) only when they changed.
+        """
         path = self._snapshot_path()
         if path is None:
             return
@@ -263,6 +273,12 @@ class ArchiveIndex:
             if collecting:
                 gc.enable()
 
+    def newest(self, limit: int) -> tuple[list[Post], int]:
+        """The ``limit`` newest posts (as :meth:`posts` orders them) and how many posts there
+        are: a few milliseconds at 100,000 posts, so a reader shows its list at once while
+        :meth:`posts` reads them all. Leaves the caller's view (see :meth:`refresh`) alone."""
+        return self._guarded(lambda: self._read_newest(limit)) or ([], 0)
+
     def skipped(self) -> list[Problem]:
         """Files that could not be loaded as posts at all, by id."""
         return self._guarded(self._read_skipped) or []
@@ -284,6 +300,12 @@ class ArchiveIndex:
         return len(self._guarded(self._read_ids) or [])
 
     # --- refreshing -------------------------------------------------------------------------
+
+    def folders_unchanged(self) -> bool:
+        """True when no folder changed since the last refresh's scan (one ``stat`` a folder):
+        no file was added, deleted or renamed. A file rewritten in place is only seen by a
+        refresh, so a program polling with this still refreshes now and then."""
+        return folders_unchanged(self._folders, self._scanned_ns - _RACY_NS)
 
     def refresh(
         self,
@@ -329,6 +351,7 @@ class ArchiveIndex:
         started = time.time_ns()
         found = scan(self.root)
         self.scan_problems = found.problems
+        self._folders, self._scanned_ns = found.folders, started
         files = found.files
         gone = [rel for rel in indexed if rel not in files]
         todo = sorted(
@@ -547,6 +570,23 @@ class ArchiveIndex:
         # Newest first, ties by id, as Archive sorts: its sort then has nothing to do.
         posts.sort(key=lambda row: (row[3], row[0]), reverse=True)
         return self._decoder.posts(posts)
+
+    def _read_newest(self, limit: int) -> tuple[list[Post], int]:
+        connection = self._store.reader
+        with self._store.read_lock:
+            connection.execute("BEGIN")
+            try:
+                rows = connection.execute(
+                    f"SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = 0"
+                    " ORDER BY us DESC, id DESC LIMIT ?",
+                    (max(limit, 0),),
+                ).fetchall()
+                (total,) = connection.execute(
+                    "SELECT count(*) FROM entries WHERE kind = 0"
+                ).fetchone()
+            finally:
+                connection.execute("COMMIT")
+        return self._decoder.posts(rows), int(total)
 
     def _read_skipped(self) -> list[Problem]:
         with self._store.read_lock:

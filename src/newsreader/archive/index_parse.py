@@ -14,11 +14,13 @@ notice says so.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Generator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Final
 
@@ -26,7 +28,7 @@ from newsreader.archive.index_rows import ParsedFile, parse_chunk
 from newsreader.archive.index_scan import FileStamp, RelPath
 from newsreader.archive.loader import LoadOptions
 
-__all__ = ["BATCH", "CHUNK", "MAX_WORKERS", "POOL_FROM", "parsed_batches"]
+__all__ = ["BATCH", "CHUNK", "MAX_WORKERS", "POOL_FROM", "parsed_batches", "prepare_workers"]
 
 BATCH: Final = 2000
 """Files per batch, which the index writes in one transaction: the cancel latency, and
@@ -40,6 +42,20 @@ MAX_WORKERS: Final = 4
 """The writing process needs a core too; more parsers than this only wait for it."""
 
 Todo = list[tuple[RelPath, FileStamp]]
+
+
+def prepare_workers() -> None:
+    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is the real one.
+
+    A pool needs the tracker, which is handed ``sys.stderr.fileno()`` when it starts. A
+    terminal UI replaces ``sys.stderr`` with an object whose ``fileno()`` is -1 (Textual
+    does), and a pool first started under it fails ("bad value(s) in fds_to_keep"), leaving
+    a cold build to one core. Programs that refresh an index under such a UI call this
+    before the UI starts; elsewhere it is not needed. Never raises.
+    """
+    # On failure the pool says so itself, and the build runs in one process.
+    with contextlib.suppress(OSError, ValueError):
+        resource_tracker.ensure_running()
 
 
 def parsed_batches(
@@ -77,8 +93,12 @@ def _pool_batches(
     running: dict[Future[list[ParsedFile]], Todo] = {}
     batch: list[ParsedFile] = []
     try:
-        # A few chunks ahead per worker: enough to keep them busy, little memory held.
-        while chunks and len(running) < count * 3:
+        # Enough chunks ahead that the workers keep parsing while this process writes a
+        # batch to SQLite (most of a second of full-text indexing): with only a few ahead
+        # they would sit idle through every write, and the build would take the time of
+        # parsing plus writing instead of the longer of the two. About 3 batches in memory.
+        ahead = max(count * 3, 3 * BATCH // CHUNK)
+        while chunks and len(running) < ahead:
             chunk = chunks.pop()
             running[pool.submit(parse_chunk, root, options, chunk)] = chunk
         while running:

@@ -20,7 +20,7 @@ from pathlib import Path
 from newsreader.archive.loader import POST_SUFFIXES, SKIPPED_DIRS, relative_id
 from newsreader.archive.post import Problem
 
-__all__ = ["FileStamp", "RelPath", "ScanResult", "rel_to_path", "scan"]
+__all__ = ["FileStamp", "RelPath", "ScanResult", "folders_unchanged", "rel_to_path", "scan"]
 
 RelPath = bytes
 """A file's path relative to the archive root, ``os.fsencode``d, ``/``-separated."""
@@ -38,6 +38,8 @@ class ScanResult:
     files: dict[RelPath, FileStamp] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     """Folders that cannot be listed, links out of the archive: as ``find_post_files`` reports."""
+    folders: dict[bytes, int] = field(default_factory=dict)
+    """Each folder listed (absolute) and its modification time, for :func:`folders_unchanged`."""
 
 
 def scan(root: Path) -> ScanResult:
@@ -58,6 +60,7 @@ def scan(root: Path) -> ScanResult:
             if key in visited:
                 continue
             visited.add(key)
+            result.folders[folder] = folder_stat.st_mtime_ns
             with os.scandir(folder) as iterator:
                 entries = list(iterator)
         except OSError as error:
@@ -87,6 +90,27 @@ def scan(root: Path) -> ScanResult:
             except OSError as error:
                 _report(result, root, entry.path, f"cannot be read ({error.strerror or error})")
     return result
+
+
+def folders_unchanged(folders: dict[bytes, int], settled_before_ns: int) -> bool:
+    """Whether every folder still has the modification time :func:`scan` saw.
+
+    Adding, deleting or renaming a file changes its folder's time, as does a ``git pull`` or
+    an editor that saves by renaming; rewriting a file in place does not, so this is a quick
+    test between full scans, not a replacement for them. A folder modified after
+    ``settled_before_ns`` (near the scan) counts as changed: it may have changed again within
+    the same timestamp tick. One ``stat`` per folder.
+    """
+    if not folders:
+        return False
+    for folder, mtime_ns in folders.items():
+        try:
+            now = os.stat(folder).st_mtime_ns
+        except OSError:
+            return False
+        if now != mtime_ns or mtime_ns >= settled_before_ns:
+            return False
+    return True
 
 
 def _is_post_name(name: bytes) -> bool:

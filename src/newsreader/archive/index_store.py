@@ -40,7 +40,7 @@ __all__ = [
     "reset_schema",
 ]
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 """Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change."""
 
 _SCHEMA: Final = """
@@ -65,6 +65,8 @@ CREATE TABLE entries(
     problems TEXT
 );
 CREATE INDEX entries_id ON entries(id);
+-- The newest posts in the reader's order, read first so a start shows a list at once.
+CREATE INDEX entries_newest ON entries(us, id) WHERE kind = 0;
 """
 _FTS_SCHEMA: Final = """
 CREATE VIRTUAL TABLE fts USING fts5(

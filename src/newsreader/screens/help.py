@@ -51,15 +51,20 @@ def _section(title: str, bindings: Iterable[BindingType]) -> Table:
     table = Table(title=title, title_justify="left", box=None, show_header=False, expand=True)
     table.add_column("key", style="bold", no_wrap=True, width=18)
     table.add_column("action", ratio=1)
-    seen: set[str] = set()
+    # A key may do two things (n: next match while searching, else next article): both are
+    # listed, and a binding's tooltip says when it applies.
+    seen: set[tuple[str, str]] = set()
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
         keys = ", ".join(_key_name(key) for key in binding.key.split(","))
-        if keys in seen:
+        if (keys, binding.description) in seen:
             continue
-        seen.add(keys)
-        table.add_row(Text(keys), Text(binding.description))
+        seen.add((keys, binding.description))
+        action = Text(binding.description)
+        if binding.tooltip:
+            action.append(f" ({binding.tooltip[0].lower()}{binding.tooltip[1:]})", style="dim")
+        table.add_row(Text(keys), action)
     return table
 
 

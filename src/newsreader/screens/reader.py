@@ -8,6 +8,7 @@ batches, so the list fills while the scan goes on and keys keep working.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 import webbrowser
 from collections.abc import Callable
@@ -51,7 +52,7 @@ from newsreader.state import ReadingState, StateError, archive_key
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.category_list import STARRED, UNREAD, CategoryList
 from newsreader.widgets.day_chart import DayChart
-from newsreader.widgets.reading_pane import ReadingPane
+from newsreader.widgets.reading_pane import GoTo, ReadingPane
 from newsreader.widgets.status_line import StatusLine
 from newsreader.widgets.timeline import Timeline
 
@@ -60,11 +61,18 @@ WIDE_LAYOUT_COLUMNS = 160
 SIDEBAR_MIN_COLUMNS = 90
 """Below this width the sidebar starts hidden (t shows it), leaving room to read."""
 FIRST_BATCH = 300
-"""Posts shown before the first pause, so a big archive shows something at once."""
+"""The newest posts shown first, in milliseconds, while the rest are read."""
+FIRST_PAINT_WAIT = 0.5
+"""Seconds the loading thread waits for the first posts to be painted before it takes the
+interpreter for the rest (it holds the GIL for most of a second at 100,000 posts)."""
 SEARCH_DELAY = 0.12
 """Seconds of typing pause before a search runs."""
 WATCH_SECONDS = 5.0
-"""Seconds between looks for files added, changed or deleted while the reader runs."""
+"""Seconds between looks for files added or deleted while the reader runs (a ``stat`` of each
+folder), and so between refreshes when a folder changed."""
+FULL_CHECK_SECONDS = 60.0
+"""Seconds between refreshes (a ``stat`` of every file, most of a second at 100,000 posts)
+when no folder changed: files rewritten in place are noticed within this."""
 SIDEBAR_LOADING_PAUSE = 2.0
 """Seconds between sidebar refreshes while an archive loads."""
 
@@ -85,11 +93,17 @@ class LoadedBatch(Message):
         scan_problems: list[Problem] | None = None,
         finished: bool,
         arrived: int = 0,
+        archive: Archive | None = None,
+        expected: int = 0,
     ) -> None:
         super().__init__()
         self.generation = generation
         self.posts = posts
         self.replace = replace
+        self.archive = archive
+        """The whole archive, built from ``posts`` by the loading thread (``replace`` only)."""
+        self.expected = expected
+        """How many posts the archive holds when ``posts`` are only the newest of them."""
         self.removed = removed
         self.skipped = skipped
         """All files the index could not load (None: unchanged)."""
@@ -137,6 +151,22 @@ class ReaderScreen(Screen[None]):
         Binding("slash", "search", "Search", id="search"),
         Binding("d", "date_filter", "Date", id="date_filter"),
         Binding("x", "clear_filters", "Clear", id="clear_filters"),
+        # While a search is on, n and N walk its matches (check_action hides them otherwise);
+        # the first binding of a key that is enabled wins, so n is next_article again then.
+        Binding(
+            "n",
+            "next_match",
+            "Next match",
+            tooltip="While searching; after the last, the next result",
+            id="next_match",
+        ),
+        Binding(
+            "N",
+            "previous_match",
+            "Prev match",
+            tooltip="While searching; before the first, the previous result",
+            id="previous_match",
+        ),
         Binding("n", "next_article", "Next", id="next_article"),
         Binding("p", "previous_article", "Prev", id="previous_article"),
         Binding("o", "open_source", "Open source", show=False, id="open_source"),
@@ -182,6 +212,13 @@ class ReaderScreen(Screen[None]):
         self._text_matches: set[str] | None = None
         self._sidebar_wanted: bool | None = None
         """The user's choice with t; None follows the terminal's width."""
+        self._expected_posts = 0
+        """While loading: how many posts the index holds, of which the newest are shown."""
+        self._first_painted = threading.Event()
+        self._sidebar_stale = True
+        """The archive changed since the sidebar last showed it."""
+        self._fully_checked = time.monotonic()
+        """When the last poll refreshed (a ``stat`` of every file)."""
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -265,9 +302,25 @@ class ReaderScreen(Screen[None]):
         """
         worker = get_current_worker()
         index = self._open_index()
+        # A warm start: the newest posts at once, then all of them (most of a second at
+        # 100,000), then whatever changed on disk since the last visit.
+        first, expected = index.newest(FIRST_BATCH)
+        if first:
+            self._first_painted.clear()
+            self._send(
+                LoadedBatch(generation, first, replace=True, finished=False, expected=expected)
+            )
+            self._first_painted.wait(FIRST_PAINT_WAIT)
         posts = index.posts()
+        if worker.is_cancelled:
+            return
         if posts:
-            self._send(LoadedBatch(generation, posts, replace=True, finished=False))
+            # Sorted and indexed here, off the UI thread; the screen only swaps it in.
+            archive = Archive(self.root.resolve(), posts)
+            archive.categories()
+            self._send(
+                LoadedBatch(generation, posts, replace=True, finished=False, archive=archive)
+            )
         shown_while_building = [time.monotonic(), 1.0]
 
         def progress(done: int, total: int) -> None:
@@ -293,6 +346,8 @@ class ReaderScreen(Screen[None]):
         batch.skipped = index.skipped()
         batch.scan_problems = list(index.scan_problems)
         self._send(batch)
+        # A terminal closed under the reader never closes the index: keep its next start fast.
+        index.save_snapshot()
 
     def _send(self, batch: LoadedBatch) -> None:
         self.post_message(batch)
@@ -316,6 +371,10 @@ class ReaderScreen(Screen[None]):
         index = self._index
         if index is None:
             return
+        now = time.monotonic()
+        if index.folders_unchanged() and now - self._fully_checked < FULL_CHECK_SECONDS:
+            return
+        self._fully_checked = now
         result = index.refresh(cancelled=lambda: worker.is_cancelled)
         if worker.is_cancelled or not result.has_changes:
             return
@@ -330,6 +389,7 @@ class ReaderScreen(Screen[None]):
                 arrived=len(result.added),
             )
         )
+        index.save_snapshot()
 
     @on(ScanProgress)
     def _scan_progress(self, event: ScanProgress) -> None:
@@ -341,12 +401,14 @@ class ReaderScreen(Screen[None]):
         if batch.generation != self._generation:
             return
         started = time.perf_counter()
+        self._expected_posts = batch.expected
         if batch.replace:
-            self.archive = Archive(self.root.resolve())
+            self.archive = batch.archive or Archive(self.root.resolve(), batch.posts)
             if self.marks is not None:
                 self.marks.forget()
-        self.archive.remove(batch.removed)
-        self.archive.add(batch.posts)
+        else:
+            self.archive.remove(batch.removed)
+            self.archive.add(batch.posts)
         if self.marks is not None:
             self._write_marks(self.marks.learn, batch.posts)
         if batch.skipped is not None:
@@ -362,9 +424,20 @@ class ReaderScreen(Screen[None]):
         if self.active_filter.text.strip() and (batch.posts or batch.removed):
             self._run_search()  # the index changed under the search's results
         self._refresh_views()
+        if batch.expected:
+            self.call_after_refresh(self._first_painted.set)
         # The sidebar (2,000 categories, the timeline) follows more slowly while loading.
         now = time.monotonic()
-        if not self.scanning or now - self._sidebar_refreshed > SIDEBAR_LOADING_PAUSE:
+        changed = batch.replace or bool(batch.posts or batch.removed)
+        self._sidebar_stale = self._sidebar_stale or changed
+        if batch.archive is not None:
+            # The whole archive at last: its sidebar (a third of a second at 100,000 posts)
+            # a moment later, so a key pressed meanwhile is answered first.
+            self._sidebar_refreshed = now
+            self._schedule_sidebar_refresh()
+        elif self._sidebar_stale and (
+            not self.scanning or now - self._sidebar_refreshed > SIDEBAR_LOADING_PAUSE
+        ):
             self._sidebar_refreshed = now
             self._refresh_sidebar()
         if was_scanning and not self.scanning:
@@ -392,6 +465,8 @@ class ReaderScreen(Screen[None]):
     # --- showing ---------------------------------------------------------------------------
 
     def watch_active_filter(self) -> None:
+        self.reading_pane.highlight_terms = self.active_filter.terms.required
+        self.refresh_bindings()  # n and N walk the matches while a search is on
         self._refresh_views()
         self._schedule_sidebar_refresh()
 
@@ -417,7 +492,11 @@ class ReaderScreen(Screen[None]):
             )
             if part
         )
-        self.query_one(StatusLine).show(filters, len(posts), len(self.archive))
+        total = len(self.archive)
+        if self.scanning and self._expected_posts > total:
+            filters = ", ".join(part for part in (filters, "loading") if part)
+            total = self._expected_posts
+        self.query_one(StatusLine).show(filters, len(posts), total)
         if self.reading_pane.post is None:
             if posts or self.scanning:
                 self.reading_pane.show_welcome()
@@ -455,6 +534,7 @@ class ReaderScreen(Screen[None]):
         self._side_timer = self.set_timer(0.08, self._refresh_sidebar)
 
     def _refresh_sidebar(self) -> None:
+        self._sidebar_stale = False
         query = self.active_filter
         archive = self.archive
         marks = self.marks
@@ -503,11 +583,12 @@ class ReaderScreen(Screen[None]):
         self._open(event.post)
         self.reading_pane.focus()
 
-    def _open(self, post: Post | None) -> None:
+    def _open(self, post: Post | None, go_to: GoTo | None = None) -> None:
+        """Show ``post`` in the reading pane, at its top or at its first or last match."""
         if post is None:
             return
         self.article_list.opened_id = post.id
-        self.reading_pane.show(self._with_body(post), self.archive.labels)
+        self.reading_pane.show(self._with_body(post), self.archive.labels, go_to=go_to)
         self.reading_pane.border_title = Content(post.id)  # a path, never markup
         self._mark_read_on_open(post)
 
@@ -734,6 +815,40 @@ class ReaderScreen(Screen[None]):
     def action_previous_article(self) -> None:
         """Open the previous article of the list."""
         self._open(self.article_list.select_previous())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """n and N go to search matches only while a search is on (else n is next article)."""
+        if action in ("next_match", "previous_match"):
+            return bool(self.active_filter.text.strip())
+        return True
+
+    def action_next_match(self) -> None:
+        """Go to the next match of the search: in this article, else the next result's first."""
+        pane = self.reading_pane
+        if pane.post is None:
+            self._open(self.article_list.highlighted_post, go_to="first")
+        elif not pane.next_match():
+            post = self.article_list.select_next()
+            if post is None:
+                self.notify("No more matches: this is the last result.", timeout=2)
+            self._open(post, go_to="first")
+
+    def action_previous_match(self) -> None:
+        """Go to the previous match: in this article, else the previous result's last."""
+        pane = self.reading_pane
+        if pane.post is None:
+            self._open(self.article_list.highlighted_post, go_to="last")
+        elif not pane.previous_match():
+            post = self.article_list.select_previous()
+            if post is None:
+                self.notify("No earlier matches: this is the first result.", timeout=2)
+            self._open(post, go_to="last")
+
+    @on(ReadingPane.MatchesChanged)
+    def _matches_changed(self, event: ReadingPane.MatchesChanged) -> None:
+        self.query_one(StatusLine).show_matches(
+            event.current, event.count, searching=event.searching, capped=event.capped
+        )
 
     def _source(self) -> str | None:
         post = self.reading_pane.post or self.article_list.highlighted_post

@@ -1,4 +1,4 @@
-"""The status line: active filters, how many posts show, and the loading progress."""
+"""The status line: active filters, how many posts show, search matches, loading progress."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ from textual.widgets import ProgressBar, Static
 
 
 class StatusLine(Horizontal):
-    """Says "category emnews, date 2022 — 123 of 16,903 posts"; a progress bar while loading."""
+    """Says "category emnews, date 2022 — 123 of 16,903 posts"; a progress bar while loading.
+
+    While a search is on and an article open, its right end says "match 3 of 12".
+    """
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status-text")
+        yield Static("", id="status-matches")
         yield ProgressBar(id="status-progress", show_eta=False)
 
     def show(self, filters: str, shown: int, total: int) -> None:
@@ -23,6 +27,24 @@ class StatusLine(Horizontal):
             text.append(" — ")
         text.append(f"{shown:,} of {total:,} posts")
         self.query_one("#status-text", Static).update(text)
+
+    def show_matches(
+        self, current: int | None, count: int, *, searching: bool, capped: bool = False
+    ) -> None:
+        """Say where the search stands in the open article (nothing when not searching).
+
+        ``current`` counts from 0; ``capped`` says more matches may exist than were counted.
+        """
+        total = f"{count:,}{'+' if capped else ''}"
+        if not searching:
+            text = ""
+        elif count == 0:
+            text = "no match shown here"
+        elif current is None:
+            text = f"{total} match{'' if count == 1 else 'es'}"
+        else:
+            text = f"match {current + 1:,} of {total}"
+        self.query_one("#status-matches", Static).update(Text(text))
 
     def progress(self, done: int, total: int) -> None:
         """Show the scan's progress; hidden once done."""

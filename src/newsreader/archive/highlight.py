@@ -1,0 +1,154 @@
+"""Search matches marked in an article's Rich text, before it is laid out.
+
+Matches are marked inside Rich `Text` (and Rich's Markdown elements, as they are built), not
+looked for in the laid-out lines: a span survives wrapping, so a Chinese term split over two
+lines, or a phrase broken at a space, stays one match. Each match gets a `Style` carrying only
+meta data, ``{MATCH_KEY: n}``, n counting the matches of one rendering in reading order, and no
+colour, since the data layer knows no theme: whoever shows the article finds the marks in the
+rendered segments, styles them, and learns on which line each match landed.
+
+The work is bounded by `MAX_MATCHES`, and marking never parses the text (it only adds spans),
+so text that looks like markup stays text. Code blocks keep Rich's syntax colours and get
+their marks as ranges of the `Syntax`.
+"""
+
+from __future__ import annotations
+
+import copy
+from bisect import bisect_right
+from typing import Self, cast
+
+from markdown_it.token import Token
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import (
+    CodeBlock,
+    Heading,
+    Markdown,
+    MarkdownContext,
+    MarkdownElement,
+    Paragraph,
+    TableDataElement,
+)
+from rich.style import Style
+from rich.syntax import Syntax
+from rich.text import Text
+
+from .query import find_matches
+
+MATCH_KEY = "newsreader.match"
+"""Style meta key of a search match; its value numbers the match within one rendering."""
+MAX_MATCHES = 1_000
+"""Matches marked in one article at most: a body holding the term 100,000 times stays fast."""
+
+
+class Marks:
+    """Marks the search matches of one rendering, numbering them, up to `MAX_MATCHES`."""
+
+    def __init__(self, terms: tuple[str, ...]) -> None:
+        self.terms = terms
+        self.count = 0
+        """Matches marked so far."""
+
+    def spans(self, plain: str) -> list[tuple[int, int]]:
+        """The matches in ``plain``, as many as are still allowed."""
+        return find_matches(plain, self.terms, MAX_MATCHES - self.count)
+
+    def next_style(self) -> Style:
+        """The style of the next match: meta only, so the text keeps its own look."""
+        style = Style(meta={MATCH_KEY: self.count})
+        self.count += 1
+        return style
+
+    def mark(self, text: Text) -> Text:
+        """``text`` with its matches marked (in place), for chaining."""
+        for start, end in self.spans(text.plain):
+            text.stylize(self.next_style(), start, end)
+        return text
+
+
+class MarkingMarkdown(Markdown):
+    """Rich Markdown that marks matches in paragraphs, headings, table cells and code.
+
+    `marked` gives a copy (sharing the parsed tokens, so nothing is parsed again) whose
+    elements mark with the given `Marks` as the copy renders.
+    """
+
+    marks: Marks | None = None
+
+    def marked(self, marks: Marks) -> MarkingMarkdown:
+        """This Markdown, rendering with its matches marked by ``marks``."""
+        clone = copy.copy(self)
+        clone.marks = marks
+        return clone
+
+
+def _marks_of(markdown: Markdown) -> Marks | None:
+    return markdown.marks if isinstance(markdown, MarkingMarkdown) else None
+
+
+class _Marking(MarkdownElement):
+    """Mixin: the element keeps its document's marks (None when not highlighting)."""
+
+    marks: Marks | None = None
+
+    @classmethod
+    def create(cls, markdown: Markdown, token: Token) -> Self:
+        # Rich's create() makes an instance of cls: of the marked class.
+        element = cast(Self, super().create(markdown, token))
+        element.marks = _marks_of(markdown)
+        return element
+
+
+class _MarkedText(_Marking):
+    """Mixin for elements whose ``text`` is complete when they render."""
+
+    text: Text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.marks is not None:
+            self.marks.mark(self.text)
+        yield from super().__rich_console__(console, options)
+
+
+class _MarkedParagraph(_MarkedText, Paragraph):
+    pass
+
+
+class _MarkedHeading(_MarkedText, Heading):
+    pass
+
+
+class _MarkedCell(_Marking, TableDataElement):
+    def on_leave(self, context: MarkdownContext) -> None:
+        # The table renders its cells when it closes; a cell's text is complete here.
+        if self.marks is not None:
+            self.marks.mark(self.content)
+        super().on_leave(context)
+
+
+class _MarkedCode(_Marking, CodeBlock):
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # Rich's own CodeBlock rendering, plus the matches as (line, column) ranges. A match
+        # never spans lines: search terms hold no line break.
+        code = str(self.text).rstrip()
+        syntax = Syntax(code, self.lexer_name, theme=self.theme, word_wrap=True, padding=1)
+        if self.marks is not None:
+            line_starts = [0] + [i + 1 for i, char in enumerate(code) if char == "\n"]
+            for start, end in self.marks.spans(code):
+                line = bisect_right(line_starts, start) - 1
+                column = start - line_starts[line]
+                syntax.stylize_range(
+                    self.marks.next_style(), (line + 1, column), (line + 1, column + end - start)
+                )
+        yield syntax
+
+
+MarkingMarkdown.elements = {
+    **Markdown.elements,
+    "paragraph_open": _MarkedParagraph,
+    "heading_open": _MarkedHeading,
+    "td_open": _MarkedCell,
+    "th_open": _MarkedCell,
+    "fence": _MarkedCode,
+    "code_block": _MarkedCode,
+}

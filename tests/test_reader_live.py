@@ -1,0 +1,178 @@
+"""Pilot tests of the reader's start from the index and of files changing while it runs.
+
+A warm start shows the newest posts before all of them are read, with keys working; files
+added, deleted or rewritten while the reader is open reach the list, the counts and the
+search without moving the cursor, and the arrivals are announced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from test_reader import TZ, notifications, rows, status, until, write_post
+from textual.pilot import Pilot
+
+from newsreader.app import create_app
+from newsreader.archive import LoadOptions
+from newsreader.archive.index import ArchiveIndex
+from newsreader.screens import reader as reader_module
+from newsreader.screens.reader import ReaderScreen
+
+Scenario = Callable[[Pilot[None], ReaderScreen], Awaitable[None]]
+AN_HOUR_AGO = time.time() - 3600
+
+
+def write_archive(root: Path, count: int) -> None:
+    """``count`` posts, one a day, "Post 0000" the oldest; settled an hour back."""
+    for number in range(count):
+        day = date(2022, 1, 1) + timedelta(days=number)
+        write_post(root, f"{day.isoformat()}-post-{number:04d}.md", f"Post {number:04d}")
+    settle(root)
+
+
+def settle(root: Path) -> None:
+    """Date every file and folder an hour back, as an archive at rest is."""
+    for folder, _, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (AN_HOUR_AGO, AN_HOUR_AGO))
+        os.utime(folder, (AN_HOUR_AGO, AN_HOUR_AGO))
+
+
+def start(root: Path, scenario: Scenario, *, wait: bool = True) -> None:
+    app = create_app(root, LoadOptions(tz=TZ))
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            reader = app.screen_stack[0]
+            assert isinstance(reader, ReaderScreen)
+            if wait:
+                await until(pilot, lambda: not reader.scanning, "the archive to load")
+            await scenario(pilot, reader)
+
+    asyncio.run(main())
+
+
+async def loaded(pilot: Pilot[None], reader: ReaderScreen) -> None:
+    await until(pilot, lambda: not reader.scanning, "the archive to load")
+
+
+# --- a warm start ------------------------------------------------------------------------
+
+
+def test_a_warm_start_shows_the_newest_posts_first_and_keys_work_before_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 40)
+    start(tmp_path, loaded)  # the first visit builds the index
+
+    monkeypatch.setattr(reader_module, "FIRST_BATCH", 5)
+    release = threading.Event()
+    real_posts = ArchiveIndex.posts
+
+    def slow_posts(index: ArchiveIndex, ids: object = None) -> object:
+        if ids is None:
+            release.wait(10)  # all posts arrive only when the test says so
+        return real_posts(index, ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ArchiveIndex, "posts", slow_posts)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await until(pilot, lambda: reader.article_list.posts, "the first posts")
+        assert [post.title for post in reader.article_list.posts] == [
+            f"Post {number:04d}" for number in range(39, 34, -1)
+        ]
+        assert status(reader) == "loading — 5 of 40 posts"
+        await pilot.press("j", "j")
+        assert "Post 0037" in rows(reader)[reader.article_list.cursor]
+        release.set()
+        await loaded(pilot, reader)
+        assert len(reader.article_list.posts) == 40
+        assert status(reader) == "40 of 40 posts"
+        # The cursor stayed on the post the user moved to.
+        assert "Post 0037" in rows(reader)[reader.article_list.cursor]
+
+    try:
+        start(tmp_path, scenario, wait=False)
+    finally:
+        release.set()
+
+
+# --- files changing while the reader runs ------------------------------------------------
+
+
+def test_new_files_arrive_with_a_notice_and_the_cursor_stays(tmp_path: Path) -> None:
+    write_archive(tmp_path, 10)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("j", "j", "j")
+        assert "Post 0006" in rows(reader)[3]
+        for number in range(3):
+            write_post(tmp_path, f"2023-06-0{number + 1}-new-{number}.md", f"新文章 {number}")
+        reader._poll()
+        await until(pilot, lambda: len(reader.article_list.posts) == 13, "the new posts")
+        assert status(reader) == "13 of 13 posts"
+        assert "3 new posts arrived" in notifications(pilot)
+        assert "新文章 2" in rows(reader)[0]
+        cursor = reader.article_list.cursor
+        assert "Post 0006" in rows(reader)[cursor], "the cursor left its post"
+        # The search finds them too.
+        await pilot.press("slash", *"新文章", "enter")
+        await until(pilot, lambda: len(reader.article_list.posts) == 3, "the search")
+
+    start(tmp_path, scenario)
+
+
+def test_a_deleted_file_leaves_the_list(tmp_path: Path) -> None:
+    write_archive(tmp_path, 5)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        (tmp_path / "_posts" / "2022-01-03-post-0002.md").unlink()
+        reader._poll()
+        await until(pilot, lambda: len(reader.article_list.posts) == 4, "the deletion")
+        titles = [post.title for post in reader.article_list.posts]
+        assert "Post 0002" not in titles
+        assert status(reader) == "4 of 4 posts"
+
+    start(tmp_path, scenario)
+
+
+def test_a_file_rewritten_in_place_is_seen_at_the_next_full_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 5)
+    refreshes: list[int] = []
+    real_refresh = ArchiveIndex.refresh
+
+    def counting(index: ArchiveIndex, *args: object, **kwargs: object) -> object:
+        refreshes.append(1)
+        return real_refresh(index, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ArchiveIndex, "refresh", counting)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        started = len(refreshes)
+        # Nothing changed: a poll looks at the folders only.
+        reader._poll()
+        await pilot.pause(0.2)
+        assert len(refreshes) == started
+        # Rewritten in place (its folder's time stays): seen once a full check is due.
+        path = tmp_path / "_posts" / "2022-01-05-post-0004.md"
+        path.write_text(path.read_text().replace("Post 0004", "Post 0004, corrected"))
+        monkeypatch.setattr(reader_module, "FULL_CHECK_SECONDS", 0.0)
+        reader._poll()
+        await until(
+            pilot,
+            lambda: reader.article_list.posts[0].title == "Post 0004, corrected",
+            "the rewritten title",
+        )
+        assert len(refreshes) == started + 1
+        assert "Post 0004, corrected" in rows(reader)[0]
+
+    start(tmp_path, scenario)
