@@ -176,3 +176,23 @@ def test_a_file_rewritten_in_place_is_seen_at_the_next_full_check(
         assert "Post 0004, corrected" in rows(reader)[0]
 
     start(tmp_path, scenario)
+
+
+def test_posts_that_arrived_and_were_deleted_again_leave_the_list(tmp_path: Path) -> None:
+    write_archive(tmp_path, 5)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        added = [
+            write_post(tmp_path, f"2023-06-0{number + 1}-new-{number}.md", f"New {number}")
+            for number in range(3)
+        ]
+        reader._poll()
+        await until(pilot, lambda: len(reader.article_list.posts) == 8, "the new posts")
+        await pilot.pause(0.3)
+        for path in added:
+            path.unlink()
+        reader._poll()
+        await until(pilot, lambda: len(reader.article_list.posts) == 5, "the deletions")
+        assert status(reader) == "5 of 5 posts"
+
+    start(tmp_path, scenario)

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from newsreader.archive import (
     Archive,
@@ -219,6 +219,7 @@ class ReaderScreen(Screen[None]):
         """The archive changed since the sidebar last showed it."""
         self._fully_checked = time.monotonic()
         """When the last poll refreshed (a ``stat`` of every file)."""
+        self._watcher: Worker[None] | None = None
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -361,10 +362,12 @@ class ReaderScreen(Screen[None]):
         return self._index
 
     def _poll(self) -> None:
-        if not self.scanning and self._index is not None:
-            self._watch_files(self._generation)
+        # One look at a time: a look cancelled half-way would lose what its refresh found.
+        busy = self._watcher is not None and self._watcher.is_running
+        if not self.scanning and self._index is not None and not busy:
+            self._watcher = self._watch_files(self._generation)
 
-    @work(thread=True, exclusive=True, group="poll")
+    @work(thread=True, group="poll")
     def _watch_files(self, generation: int) -> None:
         """Pick up files added, changed or deleted while the reader runs."""
         worker = get_current_worker()
@@ -376,8 +379,10 @@ class ReaderScreen(Screen[None]):
             return
         self._fully_checked = now
         result = index.refresh(cancelled=lambda: worker.is_cancelled)
-        if worker.is_cancelled or not result.has_changes:
+        if not result.has_changes:
             return
+        # Sent even when cancelled: the index now counts these changes as shown, so a later
+        # refresh would not report them again (a screen closing ignores the message).
         self._send(
             LoadedBatch(
                 generation,
