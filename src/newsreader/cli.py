@@ -154,7 +154,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "--search",
         metavar="TEXT",
-        help='only posts holding every word of TEXT ("a phrase" as one, -word excluded)',
+        help='only posts holding every word of TEXT ("a phrase" as one, -word excluded; '
+        "write --search=-word when TEXT starts with -)",
     )
     listing.add_argument("--unread", action="store_true", help="only posts not marked read")
     listing.add_argument("--starred", action="store_true", help="only starred posts")
