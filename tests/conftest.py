@@ -84,3 +84,13 @@ def make_post(shanghai: ZoneInfo) -> Callable[..., object]:
         )
 
     return make
+
+
+@pytest.fixture
+def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For the command-line tests: a pipe, not a terminal; Shanghai time; wide enough that
+    titles are not cut."""
+    monkeypatch.setenv("NEWSREADER_TZ", "Asia/Shanghai")
+    monkeypatch.setenv("COLUMNS", "200")
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE"):
+        monkeypatch.delenv(name, raising=False)

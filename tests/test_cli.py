@@ -14,19 +14,12 @@ import pytest
 from newsreader.archive import DATE_SPEC_HELP
 from newsreader.cli import main
 
+pytestmark = pytest.mark.usefixtures("plain_environment")
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "finews"
 ODDITY_COUNT = 15
 ESC = "\x1b"
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pipe, not a terminal; Shanghai time; wide enough that titles are not cut."""
-    monkeypatch.setenv("NEWSREADER_TZ", "Asia/Shanghai")
-    monkeypatch.setenv("COLUMNS", "200")
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:

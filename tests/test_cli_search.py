@@ -17,6 +17,8 @@ from newsreader.archive.index import ArchiveIndex, default_index_dir
 from newsreader.cli import main
 from newsreader.state import ReadingState
 
+pytestmark = pytest.mark.usefixtures("plain_environment")
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 POSTS = {
@@ -83,15 +85,6 @@ def post_text(title: str, date: str, category: str, tag: str, body: str) -> str:
     return (
         f'---\ntitle: "{title}"\ndate: {date}\ncategories: {category}\ntags: {tag}\n---\n{body}\n'
     )
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pipe, not a terminal; Shanghai time; wide enough that titles are not cut."""
-    monkeypatch.setenv("NEWSREADER_TZ", "Asia/Shanghai")
-    monkeypatch.setenv("COLUMNS", "200")
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
