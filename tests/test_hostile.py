@@ -44,6 +44,7 @@ from newsreader.archive import (
     load_archive,
     load_post,
 )
+from newsreader.archive import loader as loader_module
 from newsreader.archive.html import render_article
 from newsreader.archive.loader import display_path
 
@@ -397,18 +398,18 @@ def test_a_file_vanishing_between_stat_and_read_is_skipped_with_a_problem(
 ):
     normal_archive(tmp_path)
     doomed = tmp_path / "_posts/2022-03-01-normal-1.md"
-    real_open = Path.open
+    real_open = loader_module.open_for_reading
     opened: list[Path] = []
 
-    def vanishing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == doomed:
-            opened.append(self)
-            self.unlink()
-        return real_open(self, *args, **kwargs)
+    def vanishing_open(path: Path) -> Any:
+        if path == doomed:
+            opened.append(path)
+            path.unlink()
+        return real_open(path)
 
-    monkeypatch.setattr(Path, "open", vanishing_open)
+    monkeypatch.setattr(loader_module, "open_for_reading", vanishing_open)
     archive = load_archive(tmp_path, OPTIONS)
-    assert opened, "the loader did not open the file with Path.open"
+    assert opened, "the loader did not open the file with open_for_reading"
     assert [problem.path for problem in archive.skipped] == ["_posts/2022-03-01-normal-1.md"]
     assert len(archive) == len(ha.NORMAL) - 1
 
@@ -418,15 +419,15 @@ def test_a_file_growing_past_the_limit_while_read_is_not_loaded_silently_cut(
 ):
     normal_archive(tmp_path)
     growing = tmp_path / "_posts/2022-03-01-normal-1.md"
-    real_open = Path.open
+    real_open = loader_module.open_for_reading
 
-    def growing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == growing and "r" in str(args[0] if args else kwargs.get("mode", "r")):
-            with real_open(self, "ab") as stream:  # the scraper appends while we read
+    def growing_open(path: Path) -> Any:
+        if path == growing:
+            with path.open("ab") as stream:  # the scraper appends while we read
                 stream.write(("<p>" + "增长" * 1_000 + "</p>\n").encode() * 10)
-        return real_open(self, *args, **kwargs)
+        return real_open(path)
 
-    monkeypatch.setattr(Path, "open", growing_open)
+    monkeypatch.setattr(loader_module, "open_for_reading", growing_open)
     options = LoadOptions(tz=TZ, max_bytes=4_000)
     loaded = load_post(growing, tmp_path, options)
     assert loaded is not None
@@ -479,14 +480,14 @@ def test_an_unreadable_file_is_skipped_with_a_problem(
     normal_archive(tmp_path)
     locked = tmp_path / "_posts/2022-03-05-normal-5.md"
     if os.geteuid() == 0:  # root reads a chmod 000 file anyway: simulate the refusal
-        real_open = Path.open
+        real_open = loader_module.open_for_reading
 
-        def refusing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
-            if self == locked:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)
+        def refusing_open(path: Path) -> Any:
+            if path == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path)
 
-        monkeypatch.setattr(Path, "open", refusing_open)
+        monkeypatch.setattr(loader_module, "open_for_reading", refusing_open)
     else:
         locked.chmod(0)
     try:
@@ -790,3 +791,30 @@ def test_the_reader_handles_the_earliest_and_latest_dates(tmp_path: Path):
     assert report["dirty"] == []
     latest = "_posts/2022-02-01-fm-date-latest.md"
     assert any(step.startswith("period '9999'") and latest in step for step in report["steps"])
+
+
+def test_a_file_swapped_for_a_fifo_after_its_stat_neither_hangs_nor_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    normal_archive(tmp_path)
+    swapped = tmp_path / "_posts/2022-03-01-normal-1.md"
+    regular = swapped.stat()
+    swapped.unlink()
+    os.mkfifo(swapped)  # no writer: a blocking open would wait forever
+    real_stat = Path.stat
+
+    def stale_stat(self: Path, *args: Any, **kwargs: Any) -> Any:
+        return regular if self == swapped else real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stale_stat)  # the stat saw the file before the swap
+    results: list[object] = []
+    reader = threading.Thread(target=lambda: results.append(load_post(swapped, tmp_path)))
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():
+        with open(swapped, "wb"):  # let the blocked open go, so the test can end
+            pass
+        reader.join(5)
+        pytest.fail("opening a FIFO swapped in after the stat hung the loader")
+    (loaded,) = results
+    assert isinstance(loaded, Problem) and "not a regular file" in loaded.message

@@ -776,3 +776,70 @@ def test_the_index_goes_to_the_cache_folder_by_default(
         index.refresh()
         assert index.path == tmp_path / "cache-home" / "index" / index_file_name(archive.resolve())
         assert index.path is not None and index.path.exists()
+
+
+# --- threads, closing, upgrades ------------------------------------------------------------
+
+
+def test_a_closed_index_answers_empty_and_keeps_its_file(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    # A worker thread still running when the reader closes the index must not take "closed"
+    # for "damaged", which would delete the file and its snapshot.
+    index = open_index(archive, cache, options)
+    index.refresh()
+    index.close()
+    path = index_path(archive, cache)
+    files = sorted(path.parent.iterdir())
+    assert index.posts() == []
+    assert index.newest(5) == ([], 0)
+    assert index.search(SearchTerms.parse("market")) == set()
+    assert index.refresh() == RefreshResult()
+    index.save_snapshot()
+    index.close()
+    assert index.notices == []
+    assert sorted(path.parent.iterdir()) == files
+    with open_index(archive, cache, options) as again:
+        assert len(again.posts()) == 3
+
+
+def test_posts_read_during_the_build_do_not_make_the_next_refresh_read_again(
+    archive: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader shows the posts built so far from its progress callback (the refresh's own
+    # thread); the refresh must keep track of every file all the same.
+    monkeypatch.setattr(index_parse, "BATCH", 1)
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if done == 1:  # early in the build, as the reader's growing intervals are
+            seen.append(len(index.posts()))
+
+    with open_index(archive, cache, options) as index:
+        index.refresh(progress=progress)
+        assert seen == [1]
+        loads = CountingLoads(monkeypatch)
+        again = index.refresh()
+    assert loads.paths == []
+    assert again == RefreshResult(scanned=3)
+
+
+def test_an_index_made_before_the_newest_posts_index_gains_it(
+    archive: Path, cache: Path, options: LoadOptions
+) -> None:
+    with open_index(archive, cache, options) as index:
+        index.refresh()
+    path = index_path(archive, cache)
+    connection = sqlite3.connect(path)
+    connection.execute("DROP INDEX entries_newest")
+    connection.commit()
+    connection.close()
+    with open_index(archive, cache, options) as index:
+        assert index.notices == []
+        first, total = index.newest(1)
+        assert total == 3 and first[0].id == "_posts/2022-04-03-c.md"
+        assert len(index.refresh().added) == 0
+    connection = sqlite3.connect(path)
+    names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    connection.close()
+    assert "entries_newest" in names

@@ -168,6 +168,11 @@ class ArchiveIndex:
         # changes since. Refresh results are relative to it; None until first set.
         self._shown: set[RelPath] | None = None
         self._state_lock = threading.Lock()
+        self._closed = False
+        self._refreshing = False
+        """True while :meth:`refresh` runs (under the refresh lock)."""
+        """After :meth:`close` every call answers as an empty index: a thread still running
+        must not take "closed" for "damaged" and rebuild (delete) the file."""
         # Serialises refreshes and replacing a broken store; reads never take it.
         self._refresh_lock = threading.RLock()
 
@@ -209,8 +214,11 @@ class ArchiveIndex:
         Waits for a running refresh: make it stop first (its ``cancelled`` callback).
         """
         with self._refresh_lock:
+            if self._closed:
+                return
             self.save_snapshot()
             self._store.close()
+            self._closed = True
 
     def _snapshot_path(self) -> Path | None:
         store = self._store
@@ -223,6 +231,11 @@ class ArchiveIndex:
         closed under it) calls it after a refresh, so its next start stays fast. It costs
         a read of every row (about 0.3 s at 100,000 posts) only when they changed.
         """
+        with self._refresh_lock:  # one writer of the snapshot file at a time
+            if not self._closed:
+                self._write_snapshot()
+
+    def _write_snapshot(self) -> None:
         path = self._snapshot_path()
         if path is None:
             return
@@ -274,9 +287,11 @@ class ArchiveIndex:
                 gc.enable()
 
     def newest(self, limit: int) -> tuple[list[Post], int]:
-        """The ``limit`` newest posts (as :meth:`posts` orders them) and how many posts there
-        are: a few milliseconds at 100,000 posts, so a reader shows its list at once while
-        :meth:`posts` reads them all. Leaves the caller's view (see :meth:`refresh`) alone."""
+        """The ``limit`` newest posts, in :meth:`posts`' order, and how many posts there are.
+
+        A few milliseconds at 100,000 posts, so a reader shows its list at once while
+        :meth:`posts` reads them all. Leaves the caller's view (see :meth:`refresh`) alone.
+        """
         return self._guarded(lambda: self._read_newest(limit)) or ([], 0)
 
     def skipped(self) -> list[Problem]:
@@ -302,10 +317,12 @@ class ArchiveIndex:
     # --- refreshing -------------------------------------------------------------------------
 
     def folders_unchanged(self) -> bool:
-        """True when no folder changed since the last refresh's scan (one ``stat`` a folder):
-        no file was added, deleted or renamed. A file rewritten in place is only seen by a
-        refresh, so a program polling with this still refreshes now and then."""
-        return folders_unchanged(self._folders, self._scanned_ns - _RACY_NS)
+        """True when no file was added, deleted or renamed since the last refresh's scan.
+
+        One ``stat`` a folder. A file rewritten in place is seen only by a refresh, so a
+        program polling with this still refreshes now and then.
+        """
+        return folders_unchanged(self._folders, self._scanned_ns, _RACY_NS)
 
     def refresh(
         self,
@@ -322,14 +339,20 @@ class ArchiveIndex:
         (default: the CPU count, at most 4) when there are many files.
         """
         with self._refresh_lock:
+            if self._closed:
+                return RefreshResult()
+            self._refreshing = True
             try:
+                try:
+                    with self._store.write_lock:
+                        return self._refresh(progress, cancelled, rebuild, workers)
+                except sqlite3.Error as error:
+                    self._recover(error)
+                # Once more on the rebuilt or temporary index; a second failure is a real bug.
                 with self._store.write_lock:
-                    return self._refresh(progress, cancelled, rebuild, workers)
-            except sqlite3.Error as error:
-                self._recover(error)
-            # Once more on the rebuilt or temporary index; a second failure is a real bug.
-            with self._store.write_lock:
-                return self._refresh(progress, cancelled, False, workers)
+                    return self._refresh(progress, cancelled, False, workers)
+            finally:
+                self._refreshing = False
 
     def _refresh(
         self,
@@ -545,27 +568,31 @@ class ArchiveIndex:
                     )
                 rows.sort(key=lambda row: (row[3], row[0]), reverse=True)
                 return self._decoder.posts(rows)
-            # One read transaction, one pass (SQLite costs per row, not per column) for the posts
-            # and the files: they become the caller's view, which refreshes are relative to.
-            connection.execute("BEGIN")
-            try:
-                generation, changes = _version(connection)
-                snapshot = self._snapshot_path()
-                found = (
-                    load_snapshot(snapshot, generation, changes)
-                    if snapshot is not None and changes >= 0
-                    else None
-                )
-                rows = found if found is not None else connection.execute(select).fetchall()
-            finally:
-                connection.execute("COMMIT")
-        # Not while a refresh runs: it owns the state then, and its result will bring the
-        # caller up to date.
-        if self._refresh_lock.acquire(blocking=False):
-            try:
+        # These rows become the caller's view, which refreshes are relative to, so a refresh
+        # in another thread finishes first: its changes are then in the rows, not lost
+        # between a view taken before its last commit and a result nobody applies. Called
+        # from this thread's own refresh (a progress callback), the refresh keeps the view:
+        # its result brings the caller up to date.
+        with self._refresh_lock:
+            own_refresh = self._refreshing
+            connection = self._store.reader  # the store may have been replaced meanwhile
+            with self._store.read_lock:
+                # One read transaction, one pass (SQLite costs per row, not per column) for
+                # the posts and the files.
+                connection.execute("BEGIN")
+                try:
+                    generation, changes = _version(connection)
+                    snapshot = self._snapshot_path()
+                    found = (
+                        load_snapshot(snapshot, generation, changes)
+                        if snapshot is not None and changes >= 0
+                        else None
+                    )
+                    rows = found if found is not None else connection.execute(select).fetchall()
+                finally:
+                    connection.execute("COMMIT")
+            if not own_refresh:
                 self._set_state(rows, generation, show=True)
-            finally:
-                self._refresh_lock.release()
         posts = [row for row in rows if row[-1] == KIND_POST]
         # Newest first, ties by id, as Archive sorts: its sort then has nothing to do.
         posts.sort(key=lambda row: (row[3], row[0]), reverse=True)
@@ -629,7 +656,8 @@ class ArchiveIndex:
             return read()
         except sqlite3.Error as error:
             with self._refresh_lock:
-                self._recover(error)
+                if not self._closed:
+                    self._recover(error)
             return None
 
     def _recover(self, error: sqlite3.Error) -> None:

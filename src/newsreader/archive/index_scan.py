@@ -92,14 +92,14 @@ def scan(root: Path) -> ScanResult:
     return result
 
 
-def folders_unchanged(folders: dict[bytes, int], settled_before_ns: int) -> bool:
+def folders_unchanged(folders: dict[bytes, int], scanned_ns: int, racy_ns: int) -> bool:
     """Whether every folder still has the modification time :func:`scan` saw.
 
     Adding, deleting or renaming a file changes its folder's time, as does a ``git pull`` or
     an editor that saves by renaming; rewriting a file in place does not, so this is a quick
-    test between full scans, not a replacement for them. A folder modified after
-    ``settled_before_ns`` (near the scan) counts as changed: it may have changed again within
-    the same timestamp tick. One ``stat`` per folder.
+    test between full scans, not a replacement for them. A folder modified within
+    ``racy_ns`` of the scan's start (``scanned_ns``) counts as changed: it may have changed
+    again within the same timestamp tick. One ``stat`` per folder.
     """
     if not folders:
         return False
@@ -108,7 +108,7 @@ def folders_unchanged(folders: dict[bytes, int], settled_before_ns: int) -> bool
             now = os.stat(folder).st_mtime_ns
         except OSError:
             return False
-        if now != mtime_ns or mtime_ns >= settled_before_ns:
+        if now != mtime_ns or abs(mtime_ns - scanned_ns) < racy_ns:
             return False
     return True
 

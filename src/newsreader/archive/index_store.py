@@ -40,7 +40,7 @@ __all__ = [
     "reset_schema",
 ]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 2
 """Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change."""
 
 _SCHEMA: Final = """
@@ -65,8 +65,11 @@ CREATE TABLE entries(
     problems TEXT
 );
 CREATE INDEX entries_id ON entries(id);
+"""
+_NEWEST_INDEX: Final = """
 -- The newest posts in the reader's order, read first so a start shows a list at once.
-CREATE INDEX entries_newest ON entries(us, id) WHERE kind = 0;
+-- Added to schema 2 without a new version (see _add_newest_index): no index is rebuilt.
+CREATE INDEX IF NOT EXISTS entries_newest ON entries(us, id) WHERE kind = 0
 """
 _FTS_SCHEMA: Final = """
 CREATE VIRTUAL TABLE fts USING fts5(
@@ -236,6 +239,7 @@ def _prepare(
     """Make sure the database holds this version's schema for this root and these options."""
     expected = {"root": os.fsencode(root).hex(), "options": options_fingerprint(options)}
     if _is_current(connection, expected):
+        _add_newest_index(connection)
         return
     try:
         connection.execute("BEGIN IMMEDIATE")
@@ -253,6 +257,29 @@ def _prepare(
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
+
+
+def _add_newest_index(connection: sqlite3.Connection) -> None:
+    """Give an index made before ``entries_newest`` existed that index (a second at most).
+
+    Without it the newest posts are still found, by sorting every row; so another program's
+    lock only puts this off to the next start.
+    """
+    exists = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'entries_newest'"
+    ).fetchone()
+    if exists:
+        return
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return
+    try:
+        connection.execute(_NEWEST_INDEX)
+        connection.execute("COMMIT")
+    except sqlite3.Error:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
 
 
 def _is_current(connection: sqlite3.Connection, expected: dict[str, str]) -> bool:
@@ -289,7 +316,7 @@ def reset_schema(connection: sqlite3.Connection, meta: dict[str, str]) -> None:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall():
         connection.execute(f'DROP TABLE IF EXISTS "{_quoted(name)}"')
-    for statement in _statements(_SCHEMA + _FTS_SCHEMA):
+    for statement in _statements(_SCHEMA + _NEWEST_INDEX + ";" + _FTS_SCHEMA):
         connection.execute(statement)
     connection.executemany(
         "INSERT INTO meta(key, value) VALUES (?, ?)",

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -72,6 +72,9 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
 )
+_MAX_SIMPLE_KEY = 1024
+"""PyYAML refuses a longer implicit key; such a line is left to it."""
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _WORDS_FOR_TITLE = 60
 _FEW_BROKEN_BYTES = 4
 _MIB = 1024 * 1024
@@ -151,19 +154,29 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def open_for_reading(path: Path) -> BinaryIO:
+    """``path`` opened to read bytes, without blocking: a file swapped for a FIFO since it
+    was looked at must not hang the open (the caller then refuses what ``fstat`` shows)."""
+    return open(os.open(path, os.O_RDONLY | _NONBLOCK), "rb")
+
+
 def _opened_inside(descriptor: int, path: Path, root: Path) -> bool:
     """Whether the file open as ``descriptor`` (reached by ``path``) lies under ``root``.
 
-    Linux names the very file opened in ``/proc/self/fd``: one call, where ``realpath`` costs
-    a call per path component and resolving the root as many again (a sixth of a cold
-    index build). Elsewhere, or when the root is given unresolved, ``realpath`` decides.
+    Linux names the very file opened in ``/proc/self/fd``: one call, and no race with a link
+    swapped after the open, where ``realpath(path)`` costs a call per path component. Where
+    there is no ``/proc``, ``realpath`` decides.
     """
     try:
         real = os.readlink(f"/proc/self/fd/{descriptor}")
     except OSError:
         return _inside(path, root.resolve())
-    prefix = str(root) if str(root).endswith("/") else f"{root}/"
-    return real.startswith(prefix) or _inside(path, root.resolve())
+    # The root as given (callers pass it resolved), else resolved now.
+    return _under(real, str(root)) or _under(real, os.path.realpath(root))
+
+
+def _under(real: str, folder: str) -> bool:
+    return real.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
 
 
 def _report(problems: list[Problem] | None, root: Path, path: Path, message: str) -> None:
@@ -208,7 +221,9 @@ def load_post(path: Path, root: Path, options: LoadOptions | None = None) -> Pos
                 post_id,
                 f"file is {info.st_size:,} bytes, over the {_size(options.max_bytes)} limit",
             )
-        with path.open("rb") as stream:
+        with open_for_reading(path) as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return Problem(post_id, "not a regular file; skipped")
             if not _opened_inside(stream.fileno(), path, root):
                 # The file became a link out of the archive after the scan listed it.
                 return Problem(post_id, "now a link out of the archive; skipped")
@@ -366,6 +381,8 @@ def _simple_mapping(front: str) -> dict[str, Any] | None:
         if match is None:
             return None
         key, value = match.groups()
+        if len(key) > _MAX_SIMPLE_KEY:
+            return None
         if _resolve_tag(yaml.ScalarNode, key, (True, False)) != _STR_TAG:
             return None
         if not value:
@@ -386,7 +403,7 @@ def _simple_mapping(front: str) -> dict[str, Any] | None:
                         _CONSTRUCTOR, yaml.ScalarNode(tag, value)
                     )
                 except ValueError:
-                    return None  # an integer too long to convert: PyYAML's path says so
+                    return None  # an impossible date, an integer too long: PyYAML's path says so
                 if isinstance(built, int) and built.bit_length() > MAX_INTEGER_BITS:
                     return None
                 mapping[key] = built

@@ -215,11 +215,13 @@ class ReaderScreen(Screen[None]):
         self._expected_posts = 0
         """While loading: how many posts the index holds, of which the newest are shown."""
         self._first_painted = threading.Event()
+        """Set once the newest posts, shown first, are on screen."""
         self._sidebar_stale = True
         """The archive changed since the sidebar last showed it."""
         self._fully_checked = time.monotonic()
         """When the last poll refreshed (a ``stat`` of every file)."""
         self._watcher: Worker[None] | None = None
+        """The running look for changed files, if any."""
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -312,6 +314,8 @@ class ReaderScreen(Screen[None]):
                 LoadedBatch(generation, first, replace=True, finished=False, expected=expected)
             )
             self._first_painted.wait(FIRST_PAINT_WAIT)
+        if worker.is_cancelled:
+            return  # the screen is closing (its index with it) or loading again
         posts = index.posts()
         if worker.is_cancelled:
             return
@@ -379,10 +383,9 @@ class ReaderScreen(Screen[None]):
             return
         self._fully_checked = now
         result = index.refresh(cancelled=lambda: worker.is_cancelled)
-        if not result.has_changes:
+        # Polls never cancel each other (see _poll): cancelled means the screen is closing.
+        if worker.is_cancelled or not result.has_changes:
             return
-        # Sent even when cancelled: the index now counts these changes as shown, so a later
-        # refresh would not report them again (a screen closing ignores the message).
         self._send(
             LoadedBatch(
                 generation,
@@ -440,8 +443,10 @@ class ReaderScreen(Screen[None]):
             # a moment later, so a key pressed meanwhile is answered first.
             self._sidebar_refreshed = now
             self._schedule_sidebar_refresh()
-        elif self._sidebar_stale and (
-            not self.scanning or now - self._sidebar_refreshed > SIDEBAR_LOADING_PAUSE
+        elif (
+            self._sidebar_stale
+            and self._side_timer is None  # a scheduled refresh will show this batch too
+            and (not self.scanning or now - self._sidebar_refreshed > SIDEBAR_LOADING_PAUSE)
         ):
             self._sidebar_refreshed = now
             self._refresh_sidebar()
@@ -540,6 +545,9 @@ class ReaderScreen(Screen[None]):
 
     def _refresh_sidebar(self) -> None:
         self._sidebar_stale = False
+        if self._side_timer is not None:
+            self._side_timer.stop()
+            self._side_timer = None
         query = self.active_filter
         archive = self.archive
         marks = self.marks
