@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import random
@@ -476,12 +477,17 @@ def index_path(root: Path, cache: Path) -> Path:
     return path
 
 
+def built_index(root: Path, cache: Path, options: LoadOptions) -> Path:
+    """Build the index of ``root``, close it, and give its file."""
+    with open_index(root, cache, options) as index:
+        index.refresh()
+    return index_path(root, cache)
+
+
 def test_a_corrupt_index_is_rebuilt_with_a_notice(
     archive: Path, cache: Path, options: LoadOptions
 ) -> None:
-    with open_index(archive, cache, options) as index:
-        index.refresh()
-    path = index_path(archive, cache)
+    path = built_index(archive, cache, options)
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.write_bytes(b"this is not a database" * 1000)
@@ -604,9 +610,7 @@ def test_reads_go_on_while_a_refresh_runs(archive: Path, cache: Path, options: L
 def test_an_index_locked_beyond_the_timeout_gives_a_temporary_index(
     archive: Path, cache: Path, options: LoadOptions
 ) -> None:
-    with open_index(archive, cache, options) as index:
-        index.refresh()
-    path = index_path(archive, cache)
+    path = built_index(archive, cache, options)
     locker = sqlite3.connect(path, isolation_level=None)
     try:
         # A stale index must be rewritten, which needs the lock another program holds.
@@ -827,19 +831,15 @@ def test_posts_read_during_the_build_do_not_make_the_next_refresh_read_again(
 def test_an_index_made_before_the_newest_posts_index_gains_it(
     archive: Path, cache: Path, options: LoadOptions
 ) -> None:
-    with open_index(archive, cache, options) as index:
-        index.refresh()
-    path = index_path(archive, cache)
-    connection = sqlite3.connect(path)
-    connection.execute("DROP INDEX entries_newest")
-    connection.commit()
-    connection.close()
+    path = built_index(archive, cache, options)
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("DROP INDEX entries_newest")
+        connection.commit()
     with open_index(archive, cache, options) as index:
         assert index.notices == []
         first, total = index.newest(1)
         assert total == 3 and first[0].id == "_posts/2022-04-03-c.md"
         assert len(index.refresh().added) == 0
-    connection = sqlite3.connect(path)
-    names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
-    connection.close()
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
     assert "entries_newest" in names

@@ -152,6 +152,7 @@ class ArchiveIndex:
         """Everything reported about the index since it was opened."""
         self.scan_problems: list[Problem] = []
         """Folders and links the last refresh could not follow."""
+        # The last scan's folders and when it began, for folders_unchanged().
         self._folders: dict[bytes, int] = {}
         self._scanned_ns = 0
         self._store = store
@@ -169,11 +170,12 @@ class ArchiveIndex:
         self._shown: set[RelPath] | None = None
         self._state_lock = threading.Lock()
         self._closed = False
-        self._refreshing = False
-        """True while :meth:`refresh` runs (under the refresh lock)."""
         """After :meth:`close` every call answers as an empty index: a thread still running
         must not take "closed" for "damaged" and rebuild (delete) the file."""
-        # Serialises refreshes and replacing a broken store; reads never take it.
+        self._refreshing = False
+        """True while :meth:`refresh` runs (under the refresh lock)."""
+        # Serialises refreshes, snapshot writes, full reads of the posts (they reset the
+        # caller's view) and replacing a broken store; other reads never take it.
         self._refresh_lock = threading.RLock()
 
     # --- opening and closing ----------------------------------------------------------------

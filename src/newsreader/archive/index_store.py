@@ -69,7 +69,7 @@ CREATE INDEX entries_id ON entries(id);
 _NEWEST_INDEX: Final = """
 -- The newest posts in the reader's order, read first so a start shows a list at once.
 -- Added to schema 2 without a new version (see _add_newest_index): no index is rebuilt.
-CREATE INDEX IF NOT EXISTS entries_newest ON entries(us, id) WHERE kind = 0
+CREATE INDEX IF NOT EXISTS entries_newest ON entries(us, id) WHERE kind = 0;
 """
 _FTS_SCHEMA: Final = """
 CREATE VIRTUAL TABLE fts USING fts5(
@@ -316,7 +316,7 @@ def reset_schema(connection: sqlite3.Connection, meta: dict[str, str]) -> None:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall():
         connection.execute(f'DROP TABLE IF EXISTS "{_quoted(name)}"')
-    for statement in _statements(_SCHEMA + _NEWEST_INDEX + ";" + _FTS_SCHEMA):
+    for statement in _statements(_SCHEMA + _NEWEST_INDEX + _FTS_SCHEMA):
         connection.execute(statement)
     connection.executemany(
         "INSERT INTO meta(key, value) VALUES (?, ?)",

@@ -411,7 +411,11 @@ class ReaderScreen(Screen[None]):
         started = time.perf_counter()
         self._expected_posts = batch.expected
         if batch.replace:
-            self.archive = batch.archive or Archive(self.root.resolve(), batch.posts)
+            self.archive = (
+                batch.archive
+                if batch.archive is not None
+                else Archive(self.root.resolve(), batch.posts)
+            )
             if self.marks is not None:
                 self.marks.forget()
         else:
@@ -837,25 +841,30 @@ class ReaderScreen(Screen[None]):
 
     def action_next_match(self) -> None:
         """Go to the next match of the search: in this article, else the next result's first."""
-        pane = self.reading_pane
-        if pane.post is None:
-            self._open(self.article_list.highlighted_post, go_to="first")
-        elif not pane.next_match():
-            post = self.article_list.select_next()
-            if post is None:
-                self.notify("No more matches: this is the last result.", timeout=2)
-            self._open(post, go_to="first")
+        self._go_to_match(forward=True)
 
     def action_previous_match(self) -> None:
         """Go to the previous match: in this article, else the previous result's last."""
+        self._go_to_match(forward=False)
+
+    def _go_to_match(self, *, forward: bool) -> None:
         pane = self.reading_pane
+        end: GoTo = "first" if forward else "last"
         if pane.post is None:
-            self._open(self.article_list.highlighted_post, go_to="last")
-        elif not pane.previous_match():
-            post = self.article_list.select_previous()
-            if post is None:
-                self.notify("No earlier matches: this is the first result.", timeout=2)
-            self._open(post, go_to="last")
+            self._open(self.article_list.highlighted_post, go_to=end)
+            return
+        if pane.next_match() if forward else pane.previous_match():
+            return
+        article_list = self.article_list
+        post = article_list.select_next() if forward else article_list.select_previous()
+        if post is None:
+            message = (
+                "No more matches: this is the last result."
+                if forward
+                else "No earlier matches: this is the first result."
+            )
+            self.notify(message, timeout=2)
+        self._open(post, go_to=end)
 
     @on(ReadingPane.MatchesChanged)
     def _matches_changed(self, event: ReadingPane.MatchesChanged) -> None:
