@@ -595,6 +595,11 @@ class ArchiveIndex:
                     connection.execute("COMMIT")
             if not own_refresh:
                 self._set_state(rows, generation, show=True)
+                if found is None and snapshot is not None and changes >= 0:
+                    # Read the slow way: keep them for the next start while they are in hand
+                    # (save_snapshot would read them all again).
+                    with contextlib.suppress(OSError):
+                        save_snapshot(snapshot, generation, changes, rows)
         posts = [row for row in rows if row[-1] == KIND_POST]
         # Newest first, ties by id, as Archive sorts: its sort then has nothing to do.
         posts.sort(key=lambda row: (row[3], row[0]), reverse=True)

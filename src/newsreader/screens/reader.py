@@ -478,9 +478,12 @@ class ReaderScreen(Screen[None]):
 
     # --- showing ---------------------------------------------------------------------------
 
-    def watch_active_filter(self) -> None:
-        self.reading_pane.highlight_terms = self.active_filter.terms.required
-        self.refresh_bindings()  # n and N walk the matches while a search is on
+    def watch_active_filter(self, old: Filter, new: Filter) -> None:
+        self.reading_pane.highlight_terms = new.terms.required
+        if bool(old.text.strip()) != bool(new.text.strip()):
+            # n and N walk the matches while a search is on. Only then: the footer
+            # recomposes on every refresh_bindings, most of 0.1 s at 100,000 posts.
+            self.refresh_bindings()
         self._refresh_views()
         self._schedule_sidebar_refresh()
 
