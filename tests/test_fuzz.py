@@ -12,6 +12,7 @@ A failure prints the smallest input found and a ``@reproduce_failure`` blob to r
 from __future__ import annotations
 
 import os
+import re
 import string
 import tempfile
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ from newsreader.archive.dates import DateSpecError, parse_date_spec, parse_post_
 from newsreader.archive.html import body_to_markdown, find_source_url, plain_text, render_article
 from newsreader.archive.html2md import safe_href
 from newsreader.archive.loader import _simple_mapping, display_path
+from newsreader.archive.query import _single_spaced, _without_links
 from newsreader.archive.text import clean_line, clean_text
 
 EXAMPLES = int(os.environ.get("NEWSREADER_FUZZ_EXAMPLES") or 0)
@@ -373,6 +375,22 @@ def test_the_fast_front_matter_reader_agrees_with_pyyaml(front: str):
         return
     loaded = yaml.load(front, Loader=yaml.CSafeLoader)
     assert simple == ({} if loaded is None else {str(k): v for k, v in loaded.items()})
+
+
+LINK_PIECES = ["/", "//", "http:", "https:", "h", "s", ":", " ", "\n", "\u3000", "中", "x"]
+LINKISH = st.lists(st.sampled_from(LINK_PIECES), max_size=20).map("".join)
+"""Text made of the pieces links and whitespace runs are made of, so edges are common."""
+
+
+@fuzz(default=2000, seconds=1)
+@given(text=st.one_of(LINKISH, st.text(), HOSTILE_TEXT))
+@example(text="ab//x")
+@example(text="https:// x http://y //z s:https://w")
+@example(text=" \u3000lead and trail\n")
+def test_search_texts_link_and_space_handling_match_their_regular_expressions(text: str):
+    """The hand-written fast paths of search_text do exactly what the plain regexes do."""
+    assert _without_links(text) == re.sub(r"(?:https?:)?//\S+", " ", text)
+    assert _single_spaced(text) == re.sub(r"\s+", " ", text)
 
 
 @fuzz(default=100, seconds=3)

@@ -29,6 +29,7 @@ from newsreader import __version__, locations
 from newsreader.archive.loader import LoadOptions
 
 __all__ = [
+    "PAGE_SIZE",
     "SCHEMA_VERSION",
     "Busy",
     "Store",
@@ -82,6 +83,17 @@ CREATE VIRTUAL TABLE fts_instances USING fts5vocab(fts, 'instance');
 INSERT INTO fts(fts, rank) VALUES ('hashsize', 67108864);
 INSERT INTO fts(fts, rank) VALUES ('automerge', 12);
 """
+PAGE_SIZE: Final = 32768
+"""The page size of a new index file (SQLite's default is 4096).
+
+A trigram's list of posts is long (a common one is in most posts), and FTS5 splits each list
+into leaf pages of at most ``pgsz`` bytes (default 4050). Leaves of 32,000 bytes in pages of
+32 KiB cut the full-text part of a 100,000-post cold build by a quarter (measured: 25 s of
+CPU to 19 s, three runs each; 64 KiB pages gave about the same, with twice the bytes written
+per changed page on a live update).
+"""
+_LEAF_BYTES: Final = 32000
+"""FTS5's ``pgsz`` in a file of :data:`PAGE_SIZE` pages: a leaf fills a page."""
 _SQLITE_BUSY: Final = 5
 _SQLITE_LOCKED: Final = 6
 _WRITER_CACHE_KIB: Final = 65536
@@ -207,6 +219,9 @@ def _open_file(
 ) -> Store:
     writer = _connect(str(path), busy_timeout)
     try:
+        # Takes effect only on a new, empty file: a page size is fixed once a file has
+        # tables, and cannot change at all in WAL mode.
+        writer.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         mode = writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             # Without WAL a reader would block the other program's writer; a cache not worth
@@ -318,6 +333,10 @@ def reset_schema(connection: sqlite3.Connection, meta: dict[str, str]) -> None:
         connection.execute(f'DROP TABLE IF EXISTS "{_quoted(name)}"')
     for statement in _statements(_SCHEMA + _NEWEST_INDEX + _FTS_SCHEMA):
         connection.execute(statement)
+    # A file cleared in place keeps the page size it was made with; leaves larger than its
+    # pages would spill into overflow pages, so those keep FTS5's default.
+    if connection.execute("PRAGMA page_size").fetchone()[0] >= PAGE_SIZE:
+        connection.execute("INSERT INTO fts(fts, rank) VALUES ('pgsz', ?)", (_LEAF_BYTES,))
     connection.executemany(
         "INSERT INTO meta(key, value) VALUES (?, ?)",
         [(key, value) for key, value in meta.items() if key not in ("generation", "changes")],
