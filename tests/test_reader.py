@@ -792,6 +792,44 @@ def test_letters_that_are_keys_elsewhere_narrow_the_category_list_too() -> None:
     run(scenario)
 
 
+def test_the_sidebar_scrolls_to_its_last_category_and_a_click_chooses_one() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        categories = reader.query_one(CategoryList)
+        await focus_categories(pilot, reader)
+        assert "sitenews" not in pane_text(pilot, categories)  # below the fold at this height
+        await pilot.press("G")
+        assert "sitenews 站长消息" in pane_text(pilot, categories)
+        assert "All posts" not in pane_text(pilot, categories)
+        assert status(reader) == f"category sitenews · 站长消息 — 1 of {TOTAL} posts"
+        await pilot.press("g")
+        assert "All posts" in pane_text(pilot, categories)
+        assert status(reader) == f"{TOTAL} of {TOTAL} posts"
+        options = categories.options
+        row = 3 + category_entries(reader).index("6/6 technology")  # below the 3 views
+        assert row < options.scrollable_content_region.height  # on screen, not scrolled
+        await pilot.click(options, offset=(12, row))
+        assert status(reader) == f"category technology — 6 of {TOTAL} posts"
+        assert pilot.app.focused is reader.article_list
+
+    run(scenario, size=(120, 24))
+
+
+def test_opening_an_article_counts_it_read_in_its_category() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        categories = reader.query_one(CategoryList)
+        assert "13/13 emnews" in " ".join(pane_text(pilot, categories).split())
+        await pilot.press("j", "enter")  # the second post, in emnews
+        assert article_title(pilot, reader) == SECOND_TITLE
+        await until(
+            pilot,
+            lambda: "12/13 emnews" in " ".join(pane_text(pilot, categories).split()),
+            "the sidebar to count the opened post read",
+        )
+        assert f"{TOTAL - 1} Unread" in " ".join(pane_text(pilot, categories).split())
+
+    run(scenario)
+
+
 def test_shift_s_sorts_the_categories_by_name_then_by_count() -> None:
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         await focus_categories(pilot, reader)

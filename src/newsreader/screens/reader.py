@@ -206,6 +206,8 @@ class ReaderScreen(Screen[None]):
         self._generation = 0
         self._search_timer: Timer | None = None
         self._side_timer: Timer | None = None
+        self._counts_only = False
+        """Whether the scheduled sidebar refresh may leave the timeline and chart alone."""
         self._refresh_cost = 0.0
         self._sidebar_refreshed = 0.0
         self._index: ArchiveIndex | None = None
@@ -543,14 +545,24 @@ class ReaderScreen(Screen[None]):
             )
         return "No posts match these filters. Press x to clear them."
 
-    def _schedule_sidebar_refresh(self) -> None:
-        # The chart and the timeline are secondary: they follow the list a moment later so
-        # moving through categories stays instant.
+    def _schedule_sidebar_refresh(self, *, counts_only: bool = False) -> None:
+        """Refresh the sidebar a moment later; ``counts_only`` when only marks changed.
+
+        The chart and the timeline are secondary: they follow the list a moment later so
+        moving through categories stays instant. Neither depends on read marks, so a mark
+        (every article opened) redraws only the category counts, not the day counts of
+        100,000 posts twice over.
+        """
+        full = not counts_only or (self._side_timer is not None and not self._counts_only)
         if self._side_timer is not None:
             self._side_timer.stop()
-        self._side_timer = self.set_timer(0.08, self._refresh_sidebar)
+        self._counts_only = not full
+        self._side_timer = self.set_timer(
+            0.08, lambda: self._refresh_sidebar(counts_only=self._counts_only)
+        )
 
-    def _refresh_sidebar(self) -> None:
+    def _refresh_sidebar(self, *, counts_only: bool = False) -> None:
+        self._counts_only = False
         self._sidebar_stale = False
         if self._side_timer is not None:
             self._side_timer.stop()
@@ -565,6 +577,8 @@ class ReaderScreen(Screen[None]):
             unread_total=len(archive) - len(marks.read_ids) if marks else 0,
             starred=len(marks.starred_ids) if marks else 0,
         )
+        if counts_only:
+            return
         matches = self._text_matches if query.text.strip() else None
         undated = archive.filter(query.with_changes(dates=None), matches)
         self.query_one(Timeline).set_days(archive.day_counts(undated))
@@ -735,7 +749,7 @@ class ReaderScreen(Screen[None]):
         self.article_list.refresh_marks()
         if self.unread_only or self.view is not None:
             self._refresh_views()
-        self._schedule_sidebar_refresh()
+        self._schedule_sidebar_refresh(counts_only=True)
 
     def _target_post(self) -> Post | None:
         """The post a mark key acts on: the open article when reading, else the cursor's."""
