@@ -20,7 +20,7 @@ from test_reader import TZ, notifications, rows, status, until, write_post
 from textual.pilot import Pilot
 
 from newsreader.app import create_app
-from newsreader.archive import LoadOptions
+from newsreader.archive import LoadOptions, index_parse, index_rows
 from newsreader.archive.index import ArchiveIndex
 from newsreader.screens import reader as reader_module
 from newsreader.screens.reader import ReaderScreen
@@ -102,6 +102,46 @@ def test_a_warm_start_shows_the_newest_posts_first_and_keys_work_before_the_rest
         start(tmp_path, scenario, wait=False)
     finally:
         release.set()
+
+
+# --- a first visit ------------------------------------------------------------------------
+
+
+def test_a_first_build_is_shown_in_parts_and_ends_with_every_post_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 150)
+    # Batches of 10, each taking 0.2 s: a part is shown after 1 s, the end comes after 3 s.
+    monkeypatch.setattr(index_parse, "BATCH", 10)
+    real_parse = index_rows.parse_file
+
+    def slow_parse(*args: object) -> object:
+        time.sleep(0.02)
+        return real_parse(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_rows, "parse_file", slow_parse)
+    sizes: list[tuple[int, bool]] = []
+    real_send = ReaderScreen._send
+
+    def send(screen: ReaderScreen, batch: reader_module.LoadedBatch) -> None:
+        sizes.append((len(batch.posts), batch.finished))
+        real_send(screen, batch)
+
+    monkeypatch.setattr(ReaderScreen, "_send", send)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await until(pilot, lambda: reader.article_list.posts, "the first part")
+        assert reader.scanning
+        assert 0 < len(reader.article_list.posts) < 150
+        await loaded(pilot, reader)
+        assert status(reader) == "150 of 150 posts"
+        titles = [post.title for post in reader.article_list.posts]
+        assert titles == [f"Post {number:04d}" for number in range(149, -1, -1)]
+        # Each post was read back once: the parts and the end add up to the archive.
+        assert len(sizes) >= 2 and sizes[-1][1]
+        assert sum(size for size, _ in sizes) == 150
+
+    start(tmp_path, scenario, wait=False)
 
 
 # --- files changing while the reader runs ------------------------------------------------

@@ -296,6 +296,17 @@ class ArchiveIndex:
         """
         return self._guarded(lambda: self._read_newest(limit)) or ([], 0)
 
+    def posts_written_after(self, row: int) -> tuple[list[Post], int]:
+        """The posts whose rows were written after row number ``row``, in :meth:`posts`'
+        order, and the last row number now (0 for an empty index).
+
+        For showing an index as it is built, a part at a time, without reading back every
+        row again for each part. Row numbers only grow, but a rebuilt index starts them
+        again, so a caller reconciles once at the end (by :meth:`search` with no terms).
+        Leaves the caller's view (see :meth:`refresh`) alone.
+        """
+        return self._guarded(lambda: self._read_written_after(row)) or ([], row)
+
     def skipped(self) -> list[Problem]:
         """Files that could not be loaded as posts at all, by id."""
         return self._guarded(self._read_skipped) or []
@@ -431,6 +442,10 @@ class ArchiveIndex:
                         break
             finally:
                 batches.close()
+            if len(todo) >= _LOOKUP_BELOW:
+                # A build fills the writer's page cache (tens of MB) with pages of the
+                # full-text index that a reader program's small refreshes never need again.
+                self._store.writer.execute("PRAGMA shrink_memory")
         # What the caller shows and the index holds now differ by files deleted or no longer
         # posts, and by posts another program indexed: report both (a few set operations).
         vanished, appeared = shown - indexed_posts, indexed_posts - shown
@@ -621,6 +636,24 @@ class ArchiveIndex:
             finally:
                 connection.execute("COMMIT")
         return self._decoder.posts(rows), int(total)
+
+    def _read_written_after(self, row: int) -> tuple[list[Post], int]:
+        connection = self._store.reader
+        with self._store.read_lock:
+            connection.execute("BEGIN")
+            try:
+                (last,) = connection.execute(
+                    "SELECT coalesce(max(rowid), 0) FROM entries"
+                ).fetchone()
+                rows = connection.execute(
+                    f"SELECT {ENTRY_COLUMNS} FROM entries"
+                    " WHERE kind = 0 AND rowid > ? AND rowid <= ?",
+                    (row, last),
+                ).fetchall()
+            finally:
+                connection.execute("COMMIT")
+        rows.sort(key=lambda found: (found[3], found[0]), reverse=True)
+        return self._decoder.posts(rows), int(last)
 
     def _read_skipped(self) -> list[Problem]:
         with self._store.read_lock:

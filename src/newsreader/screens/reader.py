@@ -12,7 +12,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from textual import on, work
@@ -122,6 +122,20 @@ class ScanProgress(Message):
         self.generation = generation
         self.done = done
         self.total = total
+
+
+@dataclass
+class _BuildShown:
+    """What a first build has shown so far, in the loading thread."""
+
+    shown_at: float
+    """When the last part was sent (``time.monotonic``)."""
+    pause: float = 1.0
+    """How long until the next part: doubling, for each is read and sorted in by the UI."""
+    last_row: int = 0
+    """The index's last row number read (see ``ArchiveIndex.posts_written_after``)."""
+    ids: set[str] = field(default_factory=set)
+    """The posts sent."""
 
 
 class SearchResult(Message):
@@ -303,7 +317,9 @@ class ReaderScreen(Screen[None]):
         """Show the indexed posts at once, then bring the index up to date with the files.
 
         A first visit builds the index: posts are shown as the build goes on, at growing
-        intervals, since reading a large partial list back costs time too.
+        intervals, each part only the rows written since the one before (the loading thread
+        shares the writing process's core with the UI, so every row read back twice would
+        slow the build).
         """
         worker = get_current_worker()
         index = self._open_index()
@@ -328,23 +344,42 @@ class ReaderScreen(Screen[None]):
             self._send(
                 LoadedBatch(generation, posts, replace=True, finished=False, archive=archive)
             )
-        shown_while_building = [time.monotonic(), 1.0]
+        building = _BuildShown(time.monotonic())
 
         def progress(done: int, total: int) -> None:
             self.post_message(ScanProgress(generation, done, total))
-            last, pause = shown_while_building
-            if not posts and time.monotonic() - last > pause:
-                partial = index.posts()
-                self._send(LoadedBatch(generation, partial, replace=True, finished=False))
-                shown_while_building[:] = [time.monotonic(), min(pause * 2, 16.0)]
+            if not posts and time.monotonic() - building.shown_at > building.pause:
+                # Only the rows written since the last part: each row is read back once.
+                part, building.last_row = index.posts_written_after(building.last_row)
+                if part:
+                    self._send(
+                        LoadedBatch(generation, part, replace=not building.ids, finished=False)
+                    )
+                    building.ids.update(post.id for post in part)
+                building.shown_at = time.monotonic()
+                building.pause = min(building.pause * 2, 16.0)
 
         result = index.refresh(progress=progress, cancelled=lambda: worker.is_cancelled)
         if worker.is_cancelled:
             return
         for notice in result.notices:
             self.app.call_from_thread(self.notify, notice, severity="warning", timeout=8)
-        if not posts:
+        if not posts and not building.ids:
             batch = LoadedBatch(generation, index.posts(), replace=True, finished=True)
+        elif not posts:
+            # The parts shown, made exact: what was written since, less what left meanwhile
+            # (and anything the row numbers missed, should the index have been rebuilt).
+            rest, _ = index.posts_written_after(building.last_row)
+            building.ids.update(post.id for post in rest)
+            indexed = index.search(SearchTerms())
+            missing = [post_id for post_id in indexed if post_id not in building.ids]
+            batch = LoadedBatch(
+                generation,
+                [*rest, *index.posts(missing)] if missing else rest,
+                replace=False,
+                removed=tuple(post_id for post_id in building.ids if post_id not in indexed),
+                finished=True,
+            )
         else:
             changed = index.posts([*result.added, *result.changed])
             batch = LoadedBatch(
