@@ -792,6 +792,39 @@ def test_letters_that_are_keys_elsewhere_narrow_the_category_list_too() -> None:
     run(scenario)
 
 
+def painted_highlights(pilot: Pilot[None], widget: Widget) -> list[str]:
+    """The painted rows of ``widget`` that wear its highlight background, as their text."""
+    background = widget.get_visual_style("category-options--highlighted").rich_style.bgcolor
+    region = widget.region
+    strips = pilot.app.screen._compositor.render_strips()[region.y : region.bottom]
+    return [
+        strip.text.strip()
+        for strip in strips
+        if any(
+            segment.style is not None and segment.style.bgcolor == background
+            for segment in strip.crop(region.x, region.right)
+            if segment.text.strip()
+        )
+    ]
+
+
+def test_the_sidebar_paints_one_highlight_where_the_user_moved_even_scrolled() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        options = reader.query_one(CategoryList).options
+        await focus_categories(pilot, reader)
+        await pilot.press("G")  # the list scrolls: the last category at the bottom
+        assert options.scroll_offset.y > 0
+        [highlighted] = painted_highlights(pilot, options)
+        assert "sitenews" in highlighted
+        await pilot.press("k", "k")
+        await pilot.pause()
+        [highlighted] = painted_highlights(pilot, options)
+        assert "science" in highlighted
+        assert status(reader) == f"category science — 4 of {TOTAL} posts"
+
+    run(scenario, size=(120, 24))
+
+
 def test_the_sidebar_scrolls_to_its_last_category_and_a_click_chooses_one() -> None:
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         categories = reader.query_one(CategoryList)

@@ -229,7 +229,7 @@ class CategoryOptions(ScrollView, can_focus=True, inherit_bindings=False):
     def _refresh_row(self, row: int) -> None:
         top = self.scroll_offset.y
         if top <= row < top + self.scrollable_content_region.height:
-            self.refresh_line(row - top)
+            self.refresh_line(row)  # a row of the whole list: it subtracts the scroll
 
     def _update_virtual_size(self) -> None:
         # Setting virtual_size lays the widget out again, so only do it when it changes.
