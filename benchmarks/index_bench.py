@@ -418,7 +418,7 @@ def _table(rows: list[Row]) -> Table:
         (
             "cold build, files in page cache s (× floor; CPU s: writer + parsers)",
             _cold_cell,
-            "≤ 3× floor",
+            "for scale",
         ),
         (
             "warm start → posts() s (CPU s)",
@@ -492,7 +492,8 @@ def _frontmatter_cell(row: Row) -> str:
 def _cold_cell(row: Row) -> str:
     ratio = row.cold / row.floor
     cpu = f"{row.cold_cpu:.1f} + {row.cold_workers_cpu:.1f}"
-    return _mark(f"{row.cold:.1f} ({ratio:.1f}×; {cpu})", ratio, TARGETS["ratio"])
+    # Not held to the 3× target: see benchmarks/README.md ("Which floor").
+    return f"{row.cold:.1f} ({ratio:.1f}×; {cpu})"
 
 
 def _search_cell(label: str, row: Row) -> str:

@@ -433,6 +433,28 @@ def test_a_warm_start_reads_the_snapshot_while_it_is_current(
         assert len(index.posts()) == 2
 
 
+def test_a_snapshot_cut_short_or_damaged_anywhere_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite3.posts"
+    parts = [
+        [(f"post {n}", None, "title", n, 0) for n in range(start, start + 3)] for start in (0, 3, 6)
+    ]
+    index_snapshot.save_snapshot(path, "gen", 7, parts)
+    assert index_snapshot.load_snapshot(path, "gen", 7) == [row for part in parts for row in part]
+    assert index_snapshot.load_snapshot(path, "gen", 8) is None  # another change count
+    whole = path.read_bytes()
+    for cut in range(len(whole)):  # part boundaries included: no subset is ever believed
+        path.write_bytes(whole[:cut])
+        assert index_snapshot.load_snapshot(path, "gen", 7) is None, cut
+    header = whole.index(b"\n") + 1
+    for offset in range(header, len(whole)):
+        damaged = bytearray(whole)
+        damaged[offset] ^= 0x55
+        path.write_bytes(bytes(damaged))
+        assert index_snapshot.load_snapshot(path, "gen", 7) is None, offset
+    path.write_bytes(whole + b"more")
+    assert index_snapshot.load_snapshot(path, "gen", 7) is None
+
+
 def _die_in_a_worker(
     root: str, options: LoadOptions, chunk: list[tuple[bytes, tuple[int, int]]]
 ) -> list[index_rows.ParsedFile]:

@@ -15,7 +15,8 @@ import asyncio
 import time
 import webbrowser
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,7 @@ from newsreader.archive import LoadOptions
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.problems import ProblemsScreen
-from newsreader.screens.reader import ReaderScreen
+from newsreader.screens.reader import LoadedBatch, ReaderScreen
 from newsreader.widgets.category_list import CategoryList
 from newsreader.widgets.timeline import Timeline
 
@@ -859,6 +860,27 @@ def test_opening_an_article_counts_it_read_in_its_category() -> None:
             "the sidebar to count the opened post read",
         )
         assert f"{TOTAL - 1} Unread" in " ".join(pane_text(pilot, categories).split())
+
+    run(scenario)
+
+
+def test_posts_arriving_just_after_a_read_mark_still_reach_the_timeline() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        timeline = reader.query_one(Timeline)
+        assert "2001" not in pane_text(pilot, timeline)
+        newcomer = replace(
+            reader.archive.posts[0],
+            id="_posts/2001-01-01-new.md",
+            date=datetime(2001, 1, 1, tzinfo=TZ),
+        )
+        # Within one moment: a read mark schedules a counts-only refresh, then a post arrives.
+        await pilot.press("m")
+        reader._marks_changed()
+        reader.post_message(
+            LoadedBatch(reader._generation, [newcomer], replace=False, finished=True, arrived=1)
+        )
+        await until(pilot, lambda: "2001" in pane_text(pilot, timeline), "the year 2001 listed")
+        assert status(reader) == f"{TOTAL + 1} of {TOTAL + 1} posts"
 
     run(scenario)
 

@@ -10,15 +10,17 @@ rows changed is closed, so the next start finds it.
 
 ``marshal`` rather than ``pickle``: it builds only plain values (no code runs on loading),
 and is the fastest loader in the standard library. The rows follow the header as several
-marshalled lists, each after its length, so writing never holds every row in memory at once
-(100,000 rows as Python tuples are ~100 MB, on top of the reader's own copy of the posts).
-The file lives in the user's own cache folder, as the index does.
+marshalled lists, each after its length and checksum, then an end mark, so writing never
+holds every row in memory at once (100,000 rows as Python tuples are ~100 MB, on top of the
+reader's own copy of the posts), and a file cut short or damaged is refused, never half
+believed. The file lives in the user's own cache folder, as the index does.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
@@ -30,6 +32,8 @@ _FORMAT: Final = 2
 """The first line names all of these, so checking a snapshot reads only that line.
 (Format 1 held one list; its files are simply not current.)"""
 _LENGTH_BYTES: Final = 8
+_CHECKSUM_BYTES: Final = 4
+_PART_HEAD: Final = _LENGTH_BYTES + _CHECKSUM_BYTES
 
 Rows = list[tuple[Any, ...]]
 
@@ -67,28 +71,35 @@ def load_snapshot(path: Path, generation: str, changes: int) -> Rows | None:
     rows: Rows = []
     start = len(expected)
     try:
-        while start < len(data):
+        while True:
+            if start + _PART_HEAD > len(data):
+                return None  # cut short: the end mark never came
+            length = int.from_bytes(view[start : start + _LENGTH_BYTES], "little")
+            checksum = int.from_bytes(view[start + _LENGTH_BYTES : start + _PART_HEAD], "little")
+            start += _PART_HEAD
+            if length == 0:
+                return rows if checksum == 0 and start == len(data) else None
+            body = view[start : start + length]
+            # Checked before unmarshalling: marshal trusts its input, and damaged bytes can
+            # make it allocate without bound or crash the interpreter.
+            if len(body) != length or zlib.crc32(body) != checksum:
+                return None
             # marshal.loads on a slice: marshal.load on a stream reads it in tiny pieces,
             # twice as slow over 100,000 rows.
-            length = int.from_bytes(view[start : start + _LENGTH_BYTES], "little")
-            start += _LENGTH_BYTES
-            if length <= 0 or start + length > len(data):
-                return None
-            part = marshal.loads(view[start : start + length])
+            part = marshal.loads(body)
             start += length
             if not isinstance(part, list) or (part and not isinstance(part[0], tuple)):
                 return None
             rows.extend(part)
     except (EOFError, ValueError, TypeError):
-        return None  # truncated or damaged: likewise
-    return rows
+        return None  # damaged in a way the checksum missed: likewise
 
 
 def save_snapshot(path: Path, generation: str, changes: int, parts: Iterable[Rows]) -> None:
     """Write the snapshot atomically (a reader never sees half of one); raises OSError.
 
-    ``parts``: the rows, in lists of any length, each written as it comes (its length in
-    bytes, then it marshalled).
+    ``parts``: the rows, in lists of any length, each written as it comes: its length in
+    bytes and CRC-32, then it marshalled; a length of 0 ends the file.
     """
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
@@ -97,7 +108,9 @@ def save_snapshot(path: Path, generation: str, changes: int, parts: Iterable[Row
             for part in parts:
                 blob = marshal.dumps(part)
                 stream.write(len(blob).to_bytes(_LENGTH_BYTES, "little"))
+                stream.write(zlib.crc32(blob).to_bytes(_CHECKSUM_BYTES, "little"))
                 stream.write(blob)
+            stream.write(bytes(_PART_HEAD))
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

@@ -597,8 +597,12 @@ class ReaderScreen(Screen[None]):
         )
 
     def _refresh_sidebar(self, *, counts_only: bool = False) -> None:
+        # Posts that arrived meanwhile (a batch left its refresh to this scheduled one) need
+        # the timeline and chart too, whatever the schedule said.
+        counts_only = counts_only and not self._sidebar_stale
         self._counts_only = False
-        self._sidebar_stale = False
+        if not counts_only:
+            self._sidebar_stale = False
         if self._side_timer is not None:
             self._side_timer.stop()
             self._side_timer = None

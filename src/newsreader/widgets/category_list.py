@@ -36,7 +36,9 @@ class CategoryOptions(ScrollView, can_focus=True, inherit_bindings=False):
     again whenever one changes: about 0.3 s of CPU for 2,000 categories, paid on every read
     mark (the unread counts change) and every arrival. The entries are ``Option`` objects,
     so code and tests read them as an option list's. Setting :attr:`highlighted` from code
-    is silent; only the user's moves post :class:`Highlighted`.
+    is silent; only the user's moves post :class:`Highlighted`. Moving stops at either end,
+    as in the article list and the timeline (Textual's OptionList wrapped round: ``j`` on the
+    last category jumped to "All posts", which clears the filter unasked).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
