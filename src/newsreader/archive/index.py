@@ -589,8 +589,7 @@ class ArchiveIndex:
                             f"{select} WHERE kind = 0 AND id IN ({_marks(len(part))})", part
                         )
                     )
-                rows.sort(key=lambda row: (row[3], row[0]), reverse=True)
-                return self._decoder.posts(rows)
+                return self._decoder.posts(_newest_first(rows))
         # These rows become the caller's view, which refreshes are relative to, so a refresh
         # in another thread finishes first: its changes are then in the rows, not lost
         # between a view taken before its last commit and a result nobody applies. Called
@@ -621,10 +620,7 @@ class ArchiveIndex:
                     # (save_snapshot would read them all again).
                     with contextlib.suppress(OSError):
                         save_snapshot(snapshot, generation, changes, [rows])
-        posts = [row for row in rows if row[-1] == KIND_POST]
-        # Newest first, ties by id, as Archive sorts: its sort then has nothing to do.
-        posts.sort(key=lambda row: (row[3], row[0]), reverse=True)
-        return self._decoder.posts(posts)
+        return self._decoder.posts(_newest_first([row for row in rows if row[-1] == KIND_POST]))
 
     def _read_newest(self, limit: int) -> tuple[list[Post], int]:
         connection = self._store.reader
@@ -658,8 +654,7 @@ class ArchiveIndex:
                 ).fetchall()
             finally:
                 connection.execute("COMMIT")
-        rows.sort(key=lambda found: (found[3], found[0]), reverse=True)
-        return self._decoder.posts(rows), int(last)
+        return self._decoder.posts(_newest_first(rows)), int(last)
 
     def _read_skipped(self) -> list[Problem]:
         with self._store.read_lock:
@@ -817,6 +812,13 @@ def _settled(stamp: FileStamp, scan_started_ns: int) -> FileStamp:
 
 def _marks(count: int) -> str:
     return ", ".join("?" * count)
+
+
+def _newest_first(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``entries`` rows sorted in place as Archive sorts posts (newest first, ties by id), so
+    its own sort then has nothing to do."""
+    rows.sort(key=lambda row: (row[3], row[0]), reverse=True)
+    return rows
 
 
 def _id_of(rel: RelPath) -> str:

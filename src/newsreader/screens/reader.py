@@ -220,8 +220,6 @@ class ReaderScreen(Screen[None]):
         self._generation = 0
         self._search_timer: Timer | None = None
         self._side_timer: Timer | None = None
-        self._counts_only = False
-        """Whether the scheduled sidebar refresh may leave the timeline and chart alone."""
         self._refresh_cost = 0.0
         self._sidebar_refreshed = 0.0
         self._index: ArchiveIndex | None = None
@@ -588,21 +586,18 @@ class ReaderScreen(Screen[None]):
         (every article opened) redraws only the category counts, not the day counts of
         100,000 posts twice over.
         """
-        full = not counts_only or (self._side_timer is not None and not self._counts_only)
+        # Stale means "the timeline and chart too": a request for counts only never clears
+        # it, so posts that arrived meanwhile still reach them.
+        if not counts_only:
+            self._sidebar_stale = True
         if self._side_timer is not None:
             self._side_timer.stop()
-        self._counts_only = not full
-        self._side_timer = self.set_timer(
-            0.08, lambda: self._refresh_sidebar(counts_only=self._counts_only)
-        )
+        self._side_timer = self.set_timer(0.08, self._refresh_sidebar)
 
-    def _refresh_sidebar(self, *, counts_only: bool = False) -> None:
-        # Posts that arrived meanwhile (a batch left its refresh to this scheduled one) need
-        # the timeline and chart too, whatever the schedule said.
-        counts_only = counts_only and not self._sidebar_stale
-        self._counts_only = False
-        if not counts_only:
-            self._sidebar_stale = False
+    def _refresh_sidebar(self) -> None:
+        """The category counts now, and the timeline and chart if anything but marks changed."""
+        full = self._sidebar_stale
+        self._sidebar_stale = False
         if self._side_timer is not None:
             self._side_timer.stop()
             self._side_timer = None
@@ -616,7 +611,7 @@ class ReaderScreen(Screen[None]):
             unread_total=len(archive) - len(marks.read_ids) if marks else 0,
             starred=len(marks.starred_ids) if marks else 0,
         )
-        if counts_only:
+        if not full:
             return
         matches = self._text_matches if query.text.strip() else None
         undated = archive.filter(query.with_changes(dates=None), matches)

@@ -21,11 +21,12 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from newsreader.widgets.rows import fit_rows, refresh_row, scroll_to_row
 
 if TYPE_CHECKING:
     # Annotations only: the widget never builds posts, so it need not load the archive package.
@@ -398,26 +399,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Highlighted(post, self))
 
     def _refresh_row(self, row: int) -> None:
-        """Repaint one row if it is on screen."""
-        top = self.scroll_offset.y
-        if top <= row < top + self.scrollable_content_region.height:
-            self.refresh_line(row)
+        refresh_row(self, row)
 
     def _update_virtual_size(self) -> None:
-        # Setting virtual_size lays the widget out again, so only do it when it changes.
-        size = Size(self.scrollable_content_region.width, len(self._posts))
-        if size != self.virtual_size:
-            self.virtual_size = size
+        fit_rows(self, len(self._posts))
 
     def _scroll_cursor_into_view(self) -> None:
-        height = self.scrollable_content_region.height
-        if height <= 0 or not self._posts:
-            return
-        top = self.scroll_offset.y
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
+        if self._posts:
+            scroll_to_row(self, self.cursor)
 
     # ------------------------------------------------------------- rendering
 

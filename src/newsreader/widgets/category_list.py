@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -20,6 +19,7 @@ from textual.widgets import Input
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from newsreader.archive import Category
+from newsreader.widgets.rows import fit_rows, refresh_row, scroll_to_row
 
 ALL_POSTS = ""
 """The option id of "All posts": no category filter."""
@@ -229,26 +229,14 @@ class CategoryOptions(ScrollView, can_focus=True, inherit_bindings=False):
     # ---------------------------------------------------------------- plumbing
 
     def _refresh_row(self, row: int) -> None:
-        top = self.scroll_offset.y
-        if top <= row < top + self.scrollable_content_region.height:
-            self.refresh_line(row)  # a row of the whole list: it subtracts the scroll
+        refresh_row(self, row)
 
     def _update_virtual_size(self) -> None:
-        # Setting virtual_size lays the widget out again, so only do it when it changes.
-        size = Size(self.scrollable_content_region.width, len(self._options))
-        if size != self.virtual_size:
-            self.virtual_size = size
+        fit_rows(self, len(self._options))
 
     def _scroll_highlight_into_view(self) -> None:
-        height = self.scrollable_content_region.height
-        index = self.highlighted
-        if height <= 0 or index is None:
-            return
-        top = self.scroll_offset.y
-        if index < top:
-            self.scroll_to(y=index, animate=False)
-        elif index >= top + height:
-            self.scroll_to(y=index - height + 1, animate=False)
+        if self.highlighted is not None:
+            scroll_to_row(self, self.highlighted)
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the pane: the entry at ``y`` plus the scroll offset, cut to fit."""
