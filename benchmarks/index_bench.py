@@ -112,7 +112,7 @@ async def start(root, expected):
         while screen.article_list.cursor != 1:
             await asyncio.sleep(0.002)
         usable = time.time() - launched
-        while screen.scanning or len(screen.article_list.posts) < expected:
+        while screen.model.loading or len(screen.article_list.posts) < expected:
             await pilot.pause(0.01)
         listed = time.time() - launched
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

@@ -160,7 +160,7 @@ async def measure_load(app: App[None], figures: dict[str, Any]) -> None:
     started, cpu = figures["started"], figures["started_cpu"]
     screen = reader_screen(app)
     first_rows: float | None = None
-    while screen.scanning:
+    while screen.model.loading:
         now = time.perf_counter()
         if first_rows is None and screen.article_list.posts:
             first_rows = now - started
@@ -170,8 +170,8 @@ async def measure_load(app: App[None], figures: dict[str, Any]) -> None:
     figures["load_s"] = time.perf_counter() - started
     figures["load_cpu_s"] = time.process_time() - cpu
     figures["first_rows_s"] = first_rows if first_rows is not None else figures["load_s"]
-    figures["loaded"] = len(screen.archive)
-    figures["categories"] = len(screen.archive.categories())
+    figures["loaded"] = len(screen.model.archive)
+    figures["categories"] = len(screen.model.archive.categories())
 
 
 async def measure_floor(pilot: Pilot[None], repeats: int, figures: dict[str, Any]) -> None:
@@ -208,7 +208,7 @@ async def measure_cursor(pilot: Pilot[None], repeats: int, figures: dict[str, An
 
 def category_mix(screen: ReaderScreen, count: int) -> list[str]:
     """Slugs alternating big and small categories, ``count`` long, never twice in a row."""
-    slugs = [category.slug for category in screen.archive.categories()]  # biggest first
+    slugs = [category.slug for category in screen.model.archive.categories()]  # biggest first
     if len(slugs) < 2:
         raise RuntimeError("the archive needs at least two categories")
     picks = [0, -1, 1, len(slugs) // 2, 2, len(slugs) // 10, 3, -2, len(slugs) // 4]
@@ -238,7 +238,7 @@ async def measure_filters(pilot: Pilot[None], repeats: int, figures: dict[str, A
     """Category then date filters: the full round trip, then the synchronous part alone."""
     screen = reader_screen(pilot.app)
     article_list = screen.article_list
-    archive = screen.archive
+    archive = screen.model.archive
 
     def sync_part(query: Filter, samples: Samples) -> None:
         started = time.perf_counter()
@@ -255,7 +255,7 @@ async def measure_filters(pilot: Pilot[None], repeats: int, figures: dict[str, A
             await pilot.pause()
 
         await timed(category, choose)
-        if screen.active_filter.category != slug or not article_list.posts:
+        if screen.model.filter.category != slug or not article_list.posts:
             raise RuntimeError(f"category {slug!r} did not show its posts")
         category.after.append(await settle(pilot))
     screen.choose_category("")
@@ -265,16 +265,14 @@ async def measure_filters(pilot: Pilot[None], repeats: int, figures: dict[str, A
     figures["category"] = category.summary()
 
     # Dates: as the timeline and the date dialog do it.
-    screen.active_filter = Filter()
+    screen.set_filter(Filter())
     await settle(pilot)
     specs = [DATE_SPECS[i % len(DATE_SPECS)] for i in range(repeats)]
     dates = Samples()
     for spec in specs:
 
         async def choose_dates(spec: str = spec) -> None:
-            screen.active_filter = screen.active_filter.with_changes(
-                dates=parse_date_spec(spec, ZONE)
-            )
+            screen.set_filter(screen.model.filter.with_changes(dates=parse_date_spec(spec, ZONE)))
             await pilot.pause()
 
         await timed(dates, choose_dates)
@@ -283,7 +281,7 @@ async def measure_filters(pilot: Pilot[None], repeats: int, figures: dict[str, A
         sync_part(Filter(dates=parse_date_spec(spec, ZONE)), dates)
     figures["date"] = dates.summary()
 
-    screen.active_filter = Filter()
+    screen.set_filter(Filter())
     await settle(pilot)
 
 
@@ -292,7 +290,7 @@ async def measure_open(pilot: Pilot[None], repeats: int, figures: dict[str, Any]
     screen = reader_screen(pilot.app)
     article_list = screen.article_list
     pane = screen.reading_pane
-    archive = screen.archive
+    archive = screen.model.archive
     count = min(len(article_list.posts), repeats * 2)
     rows = sorted(random.Random(7).sample(range(len(article_list.posts)), count))
     samples = Samples()
@@ -353,11 +351,11 @@ async def measure_reader(root: Path, repeats: Repeats, size: int) -> dict[str, A
         await measure_filters(pilot, repeats.filters, figures)
         await measure_open(pilot, repeats.opens, figures)
         screen = reader_screen(app)
-        labels = screen.archive.labels
+        labels = screen.model.archive.labels
         figures["rows"] = [
             f"{format_date(post.date, True)} {post.title} "
             f"{labels.get(post.categories[0], post.categories[0]) if post.categories else ''}"
-            for post in screen.archive.posts
+            for post in screen.model.archive.posts
         ]
     del figures["started"], figures["started_cpu"]
     return figures

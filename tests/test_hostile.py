@@ -615,10 +615,10 @@ async def drive(root: Path, scenario: Scenario, report: dict[str, Any]) -> None:
     app.notify = recording_notify  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         started = time.perf_counter()
-        while app.screen.scanning and time.perf_counter() - started < 60:
+        while app.screen.model.loading and time.perf_counter() - started < 60:
             await pilot.pause(0.05)
         report["scan_seconds"] = time.perf_counter() - started
-        report["scanning"] = app.screen.scanning
+        report["scanning"] = app.screen.model.loading
         report["listed"] = [post.id for post in app.screen.article_list.posts]
         await scenario(app, pilot, report)
         report["last_key_seconds"] = await timed_press(pilot, "j")

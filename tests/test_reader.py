@@ -34,7 +34,8 @@ from newsreader.archive import LoadOptions
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.problems import ProblemsScreen
-from newsreader.screens.reader import LoadedBatch, ReaderScreen
+from newsreader.reader.feed import Batch
+from newsreader.screens.reader import FeedArrived, ReaderScreen
 from newsreader.widgets.category_list import CategoryList
 from newsreader.widgets.timeline import Timeline
 
@@ -63,8 +64,6 @@ def run(
     scenario: Scenario,
     root: Path = SAMPLE,
     size: tuple[int, int] = SIZE,
-    *,
-    from_the_top: bool = True,
 ) -> NewsReaderApp:
     """Start the reader on ``root``, wait until it has loaded, then play ``scenario``."""
     app = create_app(root, LoadOptions(tz=TZ))
@@ -73,13 +72,7 @@ def run(
         async with app.run_test(size=size) as pilot:
             reader = app.screen_stack[0]
             assert isinstance(reader, ReaderScreen)
-            await until(pilot, lambda: not reader.scanning, "the archive to load")
-            # On a busy machine the posts arrive in several batches, and the cursor may stay
-            # on a post of the first one (a bug of its own, see the test of a big archive):
-            # start every scenario from the top of the list.
-            if from_the_top:
-                reader.article_list.action_first()
-                await pilot.pause()
+            await until(pilot, lambda: not reader.model.loading, "the archive to load")
             await scenario(pilot, reader)
 
     asyncio.run(main())
@@ -263,7 +256,7 @@ def test_a_big_archive_loaded_in_batches_keeps_the_cursor_on_the_newest_post(
         await pilot.press("enter")
         assert article_title(pilot, reader) == "Post number 0399"
 
-    run(scenario, root=tmp_path, from_the_top=False)
+    run(scenario, root=tmp_path)
 
 
 # ------------------------------------------------------------------------------ moving
@@ -869,15 +862,17 @@ def test_posts_arriving_just_after_a_read_mark_still_reach_the_timeline() -> Non
         timeline = reader.query_one(Timeline)
         assert "2001" not in pane_text(pilot, timeline)
         newcomer = replace(
-            reader.archive.posts[0],
+            reader.model.archive.posts[0],
             id="_posts/2001-01-01-new.md",
             date=datetime(2001, 1, 1, tzinfo=TZ),
         )
         # Within one moment: a read mark schedules a counts-only refresh, then a post arrives.
         await pilot.press("m")
-        reader._marks_changed()
+        reader.marks_changed()
         reader.post_message(
-            LoadedBatch(reader._generation, [newcomer], replace=False, finished=True, arrived=1)
+            FeedArrived(
+                reader._generation, Batch([newcomer], replace=False, finished=True, arrived=1)
+            )
         )
         await until(pilot, lambda: "2001" in pane_text(pilot, timeline), "the year 2001 listed")
         assert status(reader) == f"{TOTAL + 1} of {TOTAL + 1} posts"
@@ -1037,7 +1032,7 @@ def test_r_reloads_and_shows_a_file_added_since(tmp_path: Path) -> None:
         write_post(tmp_path, "2022-06-01-two.md", "A post added later")
         await pilot.press("r")
         assert "Reloading…" in notifications(pilot)
-        await until(pilot, lambda: not reader.scanning, "the reload")
+        await until(pilot, lambda: not reader.model.loading, "the reload")
         assert status(reader) == "2 of 2 posts"
         assert "A post added later" in rows(reader)[0]
         assert "The first post" in rows(reader)[1]

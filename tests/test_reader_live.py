@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
+
+from typing import Any
 
 import pytest
 from test_reader import TZ, notifications, rows, status, until, write_post
@@ -22,11 +25,18 @@ from textual.pilot import Pilot
 from newsreader.app import create_app
 from newsreader.archive import LoadOptions, index_parse, index_rows
 from newsreader.archive.index import ArchiveIndex
-from newsreader.screens import reader as reader_module
+from newsreader.reader import feed as feed_module
+from newsreader.reader.feed import ArchiveFeed, Batch, FeedEvent
 from newsreader.screens.reader import ReaderScreen
 
 Scenario = Callable[[Pilot[None], ReaderScreen], Awaitable[None]]
 AN_HOUR_AGO = time.time() - 3600
+
+
+@pytest.fixture(autouse=True)
+def polling_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The looks these tests ask for are the only ones (the watcher would add its own)."""
+    monkeypatch.setenv("NEWSREADER_WATCH", "poll")
 
 
 def write_archive(root: Path, count: int) -> None:
@@ -53,14 +63,14 @@ def start(root: Path, scenario: Scenario, *, wait: bool = True) -> None:
             reader = app.screen_stack[0]
             assert isinstance(reader, ReaderScreen)
             if wait:
-                await until(pilot, lambda: not reader.scanning, "the archive to load")
+                await until(pilot, lambda: not reader.model.loading, "the archive to load")
             await scenario(pilot, reader)
 
     asyncio.run(main())
 
 
 async def loaded(pilot: Pilot[None], reader: ReaderScreen) -> None:
-    await until(pilot, lambda: not reader.scanning, "the archive to load")
+    await until(pilot, lambda: not reader.model.loading, "the archive to load")
 
 
 # --- a warm start ------------------------------------------------------------------------
@@ -72,7 +82,7 @@ def test_a_warm_start_shows_the_newest_posts_first_and_keys_work_before_the_rest
     write_archive(tmp_path, 40)
     start(tmp_path, loaded)  # the first visit builds the index
 
-    monkeypatch.setattr(reader_module, "FIRST_BATCH", 5)
+    monkeypatch.setattr(feed_module, "FIRST_BATCH", 5)
     release = threading.Event()
     real_posts = ArchiveIndex.posts
 
@@ -121,17 +131,21 @@ def test_a_first_build_is_shown_in_parts_and_ends_with_every_post_once(
 
     monkeypatch.setattr(index_rows, "parse_file", slow_parse)
     sizes: list[tuple[int, bool]] = []
-    real_send = ReaderScreen._send
+    real_start = ArchiveFeed.start
 
-    def send(screen: ReaderScreen, batch: reader_module.LoadedBatch) -> None:
-        sizes.append((len(batch.posts), batch.finished))
-        real_send(screen, batch)
+    def start_recording(feed: ArchiveFeed, emit: Callable[[FeedEvent], None], *args: Any) -> None:
+        def recording(event: FeedEvent) -> None:
+            if isinstance(event, Batch):
+                sizes.append((len(event.posts), event.finished))
+            emit(event)
 
-    monkeypatch.setattr(ReaderScreen, "_send", send)
+        real_start(feed, recording, *args)
+
+    monkeypatch.setattr(ArchiveFeed, "start", start_recording)
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         await until(pilot, lambda: reader.article_list.posts, "the first part")
-        assert reader.scanning
+        assert reader.model.loading
         assert 0 < len(reader.article_list.posts) < 150
         await loaded(pilot, reader)
         assert status(reader) == "150 of 150 posts"
@@ -140,6 +154,35 @@ def test_a_first_build_is_shown_in_parts_and_ends_with_every_post_once(
         # Each post was read back once: the parts and the end add up to the archive.
         assert len(sizes) >= 2 and sizes[-1][1]
         assert sum(size for size, _ in sizes) == 150
+
+    start(tmp_path, scenario, wait=False)
+
+
+def test_after_a_first_build_the_untouched_list_is_at_the_newest_post(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 300)
+    # The newest post in a folder of its own, read after every other: parts are shown after
+    # about 1 s and 3 s, and the build ends at about 4.5 s, so the newest post comes last.
+    newest = tmp_path / "_posts" / "2022-10-27-post-0299.md"
+    (tmp_path / "_posts" / "later").mkdir()
+    newest.rename(tmp_path / "_posts" / "later" / newest.name)
+    settle(tmp_path)
+    monkeypatch.setattr(index_parse, "BATCH", 10)
+    real_parse = index_rows.parse_file
+
+    def slow_parse(*args: object) -> object:
+        time.sleep(0.015)
+        return real_parse(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_rows, "parse_file", slow_parse)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await until(pilot, lambda: reader.article_list.posts, "the first part")
+        await loaded(pilot, reader)
+        assert status(reader) == "300 of 300 posts"
+        assert reader.article_list.cursor == 0, f"the cursor is on {rows(reader)}"
+        assert "Post 0299" in rows(reader)[0]
 
     start(tmp_path, scenario, wait=False)
 
@@ -155,7 +198,7 @@ def test_new_files_arrive_with_a_notice_and_the_cursor_stays(tmp_path: Path) -> 
         assert "Post 0006" in rows(reader)[3]
         for number in range(3):
             write_post(tmp_path, f"2023-06-0{number + 1}-new-{number}.md", f"新文章 {number}")
-        reader._poll()
+        reader.feed.look_now(changed=False)
         await until(pilot, lambda: len(reader.article_list.posts) == 13, "the new posts")
         assert status(reader) == "13 of 13 posts"
         assert "3 new posts arrived" in notifications(pilot)
@@ -174,7 +217,7 @@ def test_a_deleted_file_leaves_the_list(tmp_path: Path) -> None:
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         (tmp_path / "_posts" / "2022-01-03-post-0002.md").unlink()
-        reader._poll()
+        reader.feed.look_now(changed=False)
         await until(pilot, lambda: len(reader.article_list.posts) == 4, "the deletion")
         titles = [post.title for post in reader.article_list.posts]
         assert "Post 0002" not in titles
@@ -199,14 +242,14 @@ def test_a_file_rewritten_in_place_is_seen_at_the_next_full_check(
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         started = len(refreshes)
         # Nothing changed: a poll looks at the folders only.
-        reader._poll()
+        reader.feed.look_now(changed=False)
         await pilot.pause(0.2)
         assert len(refreshes) == started
         # Rewritten in place (its folder's time stays): seen once a full check is due.
         path = tmp_path / "_posts" / "2022-01-05-post-0004.md"
         path.write_text(path.read_text().replace("Post 0004", "Post 0004, corrected"))
-        monkeypatch.setattr(reader_module, "FULL_CHECK_SECONDS", 0.0)
-        reader._poll()
+        monkeypatch.setattr(feed_module, "FULL_CHECK_SECONDS", 0.0)
+        reader.feed.look_now(changed=False)
         await until(
             pilot,
             lambda: reader.article_list.posts[0].title == "Post 0004, corrected",
@@ -226,13 +269,57 @@ def test_posts_that_arrived_and_were_deleted_again_leave_the_list(tmp_path: Path
             write_post(tmp_path, f"2023-06-0{number + 1}-new-{number}.md", f"New {number}")
             for number in range(3)
         ]
-        reader._poll()
+        reader.feed.look_now(changed=False)
         await until(pilot, lambda: len(reader.article_list.posts) == 8, "the new posts")
         await pilot.pause(0.3)
         for path in added:
             path.unlink()
-        reader._poll()
+        reader.feed.look_now(changed=False)
         await until(pilot, lambda: len(reader.article_list.posts) == 5, "the deletions")
         assert status(reader) == "5 of 5 posts"
+
+    start(tmp_path, scenario)
+
+
+# --- the watcher --------------------------------------------------------------------------
+
+
+def test_a_file_rewritten_in_place_shows_within_a_second_with_the_watcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWSREADER_WATCH")
+    write_archive(tmp_path, 5)
+    # No poll would see it for a minute: only the watcher can bring it in time.
+    monkeypatch.setattr(feed_module, "WATCH_SECONDS", 3600.0)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.pause(0.5)  # the watcher starts once loading is over
+        path = tmp_path / "_posts" / "2022-01-05-post-0004.md"
+        path.write_text(path.read_text().replace("Post 0004", "Post 0004, corrected"))
+        started = time.monotonic()
+        await until(
+            pilot,
+            lambda: reader.article_list.posts[0].title == "Post 0004, corrected",
+            "the rewritten title",
+            timeout=5,
+        )
+        assert time.monotonic() - started < 2.0
+        assert "Post 0004, corrected" in rows(reader)[0]
+
+    start(tmp_path, scenario)
+
+
+def test_without_watchfiles_the_polls_still_bring_new_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWSREADER_WATCH")
+    monkeypatch.setitem(sys.modules, "watchfiles", None)  # import watchfiles fails
+    monkeypatch.setattr(feed_module, "WATCH_SECONDS", 0.2)
+    write_archive(tmp_path, 3)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        write_post(tmp_path, "2023-06-01-new.md", "Arrived by polling")
+        await until(pilot, lambda: len(reader.article_list.posts) == 4, "the new post")
+        assert "Arrived by polling" in rows(reader)[0]
 
     start(tmp_path, scenario)

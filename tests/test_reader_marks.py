@@ -28,7 +28,7 @@ def test_opening_marks_read_m_toggles_and_s_stars_and_reopening_keeps_them() -> 
         await until(pilot, lambda: "★" in list_row(pilot, reader, SECOND_TITLE), "a star")
         await pilot.press("m")  # and mark it read by key
         await until(
-            pilot, lambda: reader.marks and reader.marks.is_read(reader.article_list.posts[1]), "m"
+            pilot, lambda: reader.model.marks and reader.model.marks.is_read(reader.article_list.posts[1]), "m"
         )
 
     run(mark)
@@ -49,8 +49,8 @@ def test_mark_all_read_asks_once_and_u_undoes_it(tmp_path: Path) -> None:
         await pilot.press("M")
         await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the question")
         await pilot.press("y")
-        assert reader.marks is not None
-        marks = reader.marks
+        assert reader.model.marks is not None
+        marks = reader.model.marks
         await until(pilot, lambda: len(marks.read_ids) == TOTAL, "every post read")
         assert "●" not in pane_text(pilot, reader.article_list)
         await pilot.press("U")  # unread only: nothing left

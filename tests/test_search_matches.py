@@ -175,7 +175,7 @@ def test_a_new_search_rehighlights_the_open_article_and_x_clears_the_highlights(
         assert [text for _, text in found] == ["Market"]
         await pilot.press("enter")  # back to the list, the search kept
         await pilot.press("x")
-        await until(pilot, lambda: not reader.active_filter.text, "the search to clear")
+        await until(pilot, lambda: not reader.model.filter.text, "the search to clear")
         await until(pilot, lambda: not match_status(reader), "the match count to go")
         lines = article_lines(reader)
         assert cells_styled(lines, match) == []
@@ -308,7 +308,7 @@ def test_n_is_a_letter_in_the_search_bar_and_next_article_without_a_search(
         bar = reader.query_one("#search", Input)
         assert bar.value == f"{TERM}n"
         await pilot.press("backspace", "enter")
-        await until(pilot, lambda: reader.active_filter.text == TERM, "the search back")
+        await until(pilot, lambda: reader.model.filter.text == TERM, "the search back")
         await pilot.press("x")
         await until(pilot, lambda: "n Next " in footer(pilot), "the footer to say Next")
         assert "Next match" not in footer(pilot) and "Prev match" not in footer(pilot)

@@ -57,26 +57,22 @@ def reader_of(pilot: Pilot[None]) -> ReaderScreen:
 
 def sidebar_settled(reader: ReaderScreen) -> bool:
     """Whether the timeline (refreshed a moment after the list) counts the current filter."""
-    query = reader.active_filter
-    found = reader._text_matches if query.text.strip() else None  # what the index's search found
-    expected = len(reader.archive.filter(query.with_changes(dates=None), found))
+    query = reader.model.filter
+    found = reader.model.text_matches if query.text.strip() else None  # what the index's search found
+    expected = len(reader.model.archive.filter(query.with_changes(dates=None), found))
     return str(reader.query_one(Timeline).root.label).endswith(f" {expected:,}")
 
 
 async def loaded(pilot: Pilot[None]) -> None:
-    """Wait until the archive is loaded; put the cursor on the first post."""
+    """Wait until the archive is loaded."""
     reader = reader_of(pilot)
-    await until(pilot, lambda: not reader.scanning, "the archive to load")
-    # A busy machine loads in several batches and the cursor can stay on a post of the
-    # first one (a bug tested in test_reader): start from the top so pictures agree.
-    reader.article_list.action_first()
-    await pilot.pause()
+    await until(pilot, lambda: not reader.model.loading, "the archive to load")
 
 
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until loading and the sidebar are done, then drop the notifications."""
     reader = reader_of(pilot)
-    await until(pilot, lambda: not reader.scanning, "the archive to load")
+    await until(pilot, lambda: not reader.model.loading, "the archive to load")
     await until(pilot, lambda: sidebar_settled(reader), "the sidebar to follow the filter")
     pilot.app.clear_notifications()
     await pilot.pause()
@@ -108,7 +104,7 @@ async def filter_emnews_in_march_2022(pilot: Pilot[None]) -> None:
     """c, "emnews" and enter narrow the sidebar and choose it; then d with 2022-03."""
     reader = reader_of(pilot)
     await pilot.press("c", *"emnews", "enter")
-    await until(pilot, lambda: reader.active_filter.category == "emnews", "the category")
+    await until(pilot, lambda: reader.model.filter.category == "emnews", "the category")
     await pilot.press("d")
     await until(pilot, lambda: isinstance(pilot.app.screen, DateFilterScreen), "the dialog")
     await pilot.press(*"2022-03", "enter")
@@ -119,7 +115,7 @@ async def search_and_go_to_the_first_match(pilot: Pilot[None]) -> None:
     """/ 市场 enter narrows the list; enter opens the first result; n marks its first match."""
     reader = reader_of(pilot)
     await pilot.press("slash", *"市场", "enter")
-    await until(pilot, lambda: reader.active_filter.text == "市场", "the search")
+    await until(pilot, lambda: reader.model.filter.text == "市场", "the search")
     await pilot.press("enter")
     await until(pilot, lambda: reader.reading_pane.matches, "the article's matches")
     await pilot.press("n")

@@ -31,7 +31,7 @@ class CategoryCommands(Provider):
         if not isinstance(screen, ReaderScreen):
             return
         matcher = self.matcher(query)
-        for category in screen.archive.categories():
+        for category in screen.model.archive.categories():
             name = f"Category: {category.display_name}"
             score = matcher.match(name)
             if score > 0:
@@ -134,7 +134,11 @@ class NewsReaderApp(App[None]):
             self.notify(f"No such folder: {path}", severity="error")
             return
         self.root = path
-        self.switch_screen(ReaderScreen(path, self.options, self.settings))
+        # The reader stays and reads the other archive: no screen is switched while the
+        # command palette that asked for it is still closing.
+        reader = self.screen_stack[0]
+        if isinstance(reader, ReaderScreen):
+            reader.open_archive(path)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every reader action in the command palette, besides Textual's own (theme...)."""

@@ -236,6 +236,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if self.post is None and self._showing is not WELCOME:
             self.show_message(WELCOME)
 
+    def close(self) -> None:
+        """Close the open article (the list no longer shows it): say how to start again."""
+        self.post = None
+        self.border_title = None
+        self.show_message(WELCOME)
+
     def show_message(self, message: str | Text) -> None:
         """Show a message instead of an article (an empty archive, a filter with no match)."""
         self.post = None

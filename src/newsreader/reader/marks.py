@@ -13,7 +13,7 @@ from newsreader.archive import Post
 from newsreader.state import ReadingState, UndoToken
 
 
-class Marks:
+class ReadMarks:
     """The marks of one archive; every method that writes may raise ``StateError``."""
 
     def __init__(self, state: ReadingState) -> None:

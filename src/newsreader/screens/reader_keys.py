@@ -1,0 +1,48 @@
+"""The reader's keys: every binding of the main screen, each with the id by which the
+settings' ``[keys]`` table rebinds it (``?`` in the reader lists them all)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+READER_BINDINGS: list[BindingType] = [
+    Binding("q", "app.quit", "Quit", id="quit"),
+    Binding("question_mark", "help", "Keys", id="help"),
+    Binding("slash", "search", "Search", id="search"),
+    Binding("d", "date_filter", "Date", id="date_filter"),
+    Binding("x", "clear_filters", "Clear", id="clear_filters"),
+    # While a search is on, n and N walk its matches (check_action hides them otherwise);
+    # the first binding of a key that is enabled wins, so n is next_article again then.
+    Binding(
+        "n",
+        "next_match",
+        "Next match",
+        id="next_match",
+        tooltip="While searching; after the last, the next result",
+    ),
+    Binding(
+        "N",
+        "previous_match",
+        "Prev match",
+        id="previous_match",
+        tooltip="While searching; before the first, the previous result",
+    ),
+    Binding("n", "next_article", "Next", id="next_article"),
+    Binding("p", "previous_article", "Prev", id="previous_article"),
+    Binding("J,shift+j", "next_unread", "Next unread", show=False, id="next_unread"),
+    Binding("o", "open_source", "Open source", show=False, id="open_source"),
+    Binding("y", "copy_source", "Copy address", show=False, id="copy_source"),
+    Binding("c", "find_category", "Find category", show=False, id="find_category"),
+    Binding("t", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
+    Binding("z", "toggle_reading_mode", "Reading mode", show=False, id="toggle_reading_mode"),
+    Binding("r", "reload", "Reload", show=False, id="reload"),
+    Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),
+    Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="cycle_pane_next"),
+    Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="cycle_pane_previous"),
+    Binding("h,escape", "back", "Back", show=False, id="back"),
+    Binding("m", "toggle_read", "Read/unread", show=False, id="toggle_read"),
+    Binding("s", "toggle_star", "Star", id="toggle_star"),
+    Binding("M", "mark_all_read", "Mark all read", show=False, id="mark_all_read"),
+    Binding("u", "undo", "Undo mark all", show=False, id="undo"),
+    Binding("U", "toggle_unread_only", "Unread only", show=False, id="toggle_unread_only"),
+]

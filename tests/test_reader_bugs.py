@@ -1,0 +1,128 @@
+"""Pilot tests of the reader bugs that came from a screen holding the model (issue 11).
+
+Each failed before the reader model was pulled out of the screen; they check what the user
+sees: which article opens, what the pane shows, that the process survives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from test_reader import TZ, article_title, notifications, rows, run, search, status, until
+from test_reader import write_post as write_sample
+from textual.pilot import Pilot
+
+from newsreader.app import create_app
+from newsreader.archive import LoadOptions
+from newsreader.config import Settings
+from newsreader.screens.reader import ReaderScreen
+
+
+def write_unread_archive(root: Path, count: int = 5) -> list[str]:
+    """``count`` posts a day apart, all about 市场; their titles, newest first."""
+    titles = [f"市场 post {number}" for number in range(count)]
+    for number, title in enumerate(titles):
+        write_sample(root, f"2024-03-0{number + 1}-post-{number}.md", title, body=f"市场 {number}")
+    return titles[::-1]
+
+
+def test_with_unread_only_n_opens_every_unread_post_in_turn(tmp_path: Path) -> None:
+    newest_first = write_unread_archive(tmp_path)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("U", "enter")
+        opened = [article_title(pilot, reader)]
+        for _ in range(len(newest_first) - 1):
+            await pilot.press("n")
+            opened.append(article_title(pilot, reader))
+        assert opened == newest_first, "n skipped posts as the unread list shrank"
+
+    run(scenario, root=tmp_path)
+
+
+def test_past_the_last_match_n_opens_the_result_after_the_open_article(tmp_path: Path) -> None:
+    newest_first = write_unread_archive(tmp_path)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await search(pilot, reader, "市场")
+        await pilot.press("enter", "enter")  # to the list, open the first result
+        assert article_title(pilot, reader) == newest_first[0]
+        await pilot.press("escape", "j", "j", "j")  # the list's cursor goes down meanwhile
+        await pilot.press("tab")  # back to the article
+        assert pilot.app.focused is reader.reading_pane
+        # Each post holds the term in its title and its body: n walks those, then goes on.
+        for _ in range(4):
+            await pilot.press("n")
+            if article_title(pilot, reader) != newest_first[0]:
+                break
+        assert article_title(pilot, reader) == newest_first[1]
+
+    run(scenario, root=tmp_path)
+
+
+def test_a_view_without_the_open_post_closes_it(tmp_path: Path) -> None:
+    write_unread_archive(tmp_path)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("enter")
+        assert reader.reading_pane.post is not None
+        await pilot.press("escape", "escape")  # to the sidebar
+        await pilot.press("j", "j")  # All posts -> Unread -> Starred (none)
+        await until(pilot, lambda: "starred" in status(reader), "the starred view")
+        assert status(reader) == "starred — 0 of 5 posts"
+        assert reader.reading_pane.post is None
+        assert "市场 post" not in article_title(pilot, reader)
+
+    run(scenario, root=tmp_path)
+
+
+def test_a_search_that_excludes_the_open_post_closes_it_and_counts_no_match(
+    tmp_path: Path,
+) -> None:
+    write_unread_archive(tmp_path)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await search(pilot, reader, "市场")
+        await pilot.press("enter", "enter")
+        assert reader.reading_pane.post is not None
+        await search(pilot, reader, " -post")
+        assert status(reader).endswith("0 of 5 posts")
+        assert reader.reading_pane.post is None
+        matches = reader.query_one("#status-matches").render()
+        assert "match" not in str(matches)
+
+    run(scenario, root=tmp_path)
+
+
+def test_switching_archives_from_the_command_palette_reads_the_other(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_sample(first, "2024-03-01-first.md", "Only in the first")
+    write_sample(second, "2024-03-01-second.md", "Only in the second")
+    write_sample(second, "2024-03-02-more.md", "Also in the second")
+    settings = Settings(archives={"other": second})
+    app = create_app(first, LoadOptions(tz=TZ), settings)
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            reader = app.screen_stack[0]
+            assert isinstance(reader, ReaderScreen)
+            await until(pilot, lambda: not reader.model.loading, "the first archive")
+            assert "Only in the first" in rows(reader)[0]
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Archive: other")
+            await until(pilot, lambda: "Archive: other" in _palette_text(pilot), "the hit")
+            await pilot.press("enter")
+            await until(pilot, lambda: status(reader) == "2 of 2 posts", "the other archive")
+            assert "Also in the second" in rows(reader)[0]
+            assert app.screen is reader
+            assert not [n for n in notifications(pilot) if "Error" in n]
+
+    asyncio.run(main())
+    assert app.return_code in (0, None)
+
+
+def _palette_text(pilot: Pilot[None]) -> str:
+    from test_reader import screen_text
+
+    return screen_text(pilot)
