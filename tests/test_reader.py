@@ -31,10 +31,10 @@ from textual.widgets import Input, OptionList, Static
 
 from newsreader.app import NewsReaderApp, create_app
 from newsreader.archive import LoadOptions
+from newsreader.reader.feed import Batch
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.problems import ProblemsScreen
-from newsreader.reader.feed import Batch
 from newsreader.screens.reader import FeedArrived, ReaderScreen
 from newsreader.widgets.category_list import CategoryList
 from newsreader.widgets.timeline import Timeline

@@ -15,7 +15,6 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
-
 from typing import Any
 
 import pytest

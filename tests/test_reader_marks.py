@@ -27,9 +27,8 @@ def test_opening_marks_read_m_toggles_and_s_stars_and_reopening_keeps_them() -> 
         await pilot.press("h", "j", "s")  # star the second post
         await until(pilot, lambda: "★" in list_row(pilot, reader, SECOND_TITLE), "a star")
         await pilot.press("m")  # and mark it read by key
-        await until(
-            pilot, lambda: reader.model.marks and reader.model.marks.is_read(reader.article_list.posts[1]), "m"
-        )
+        marks = reader.model.marks
+        await until(pilot, lambda: marks and marks.is_read(reader.article_list.posts[1]), "m")
 
     run(mark)
 

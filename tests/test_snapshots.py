@@ -58,7 +58,7 @@ def reader_of(pilot: Pilot[None]) -> ReaderScreen:
 def sidebar_settled(reader: ReaderScreen) -> bool:
     """Whether the timeline (refreshed a moment after the list) counts the current filter."""
     query = reader.model.filter
-    found = reader.model.text_matches if query.text.strip() else None  # what the index's search found
+    found = reader.model.text_matches if query.text.strip() else None  # the index's answer
     expected = len(reader.model.archive.filter(query.with_changes(dates=None), found))
     return str(reader.query_one(Timeline).root.label).endswith(f" {expected:,}")
 
