@@ -8,8 +8,6 @@ from __future__ import annotations
 import io
 import re
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -21,15 +19,10 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
-from newsreader.archive.html import (
-    ConvertedBody,
-    body_to_markdown,
-    find_source_url,
-    plain_text,
-    render_article,
-    render_body,
-)
 from newsreader.archive.post import Post
+from newsreader.render import ConvertedBody, body_to_markdown, plain_text, render_article
+from newsreader.render.article import render_body
+from newsreader.render.markdown import find_source_url
 
 SOURCE = "http://news.example.com/share.html?code=NW2022060312345"
 NAV_FOOTER = "[返回滚动新闻](//news.example.com/rolling/)｜[返回首页](//news.example.com/)"
@@ -756,15 +749,3 @@ def test_any_tag_soup_never_raises(body: str) -> None:
     check_output_clean(body)
     output = render(render_article(make_post(body)), 40)
     check_escapes(output, {"https://x.example/", "https://i.example/x", SOURCE})
-
-
-def test_data_layer_does_not_import_textual() -> None:
-    code = (
-        "import sys, newsreader.archive.html as h; h.render_article; "
-        "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
-    )
-    src = Path(__file__).resolve().parents[1] / "src"
-    result = subprocess.run(
-        [sys.executable, "-c", code], env={"PYTHONPATH": str(src)}, check=False, timeout=60
-    )
-    assert result.returncode == 0
