@@ -5,7 +5,8 @@ meta table, rule, body and notes, rendered as often as needed and, through `high
 search matches marked (see `highlight`). The body renders through Rich Markdown with its links
 vetted (only http, https and mailto stay clickable) and every string through `clean_text`, so no
 escape sequence from an article reaches the terminal and text that looks like Rich markup shows
-literally.
+literally. The vetting edits Rich's parsed tokens (`Markdown.parsed`), which
+tests/test_library_internals.py checks Rich still has (see `highlight` on Rich's internals).
 
 Every style the article itself chooses is in `ArticleStyles`; a caller with a theme passes its
 own. Markdown elements (headings, links, inline code...) take the console theme's

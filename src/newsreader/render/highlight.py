@@ -10,6 +10,13 @@ rendered segments, styles them, and learns on which line each match landed.
 The work is bounded by `MAX_MATCHES`, and marking never parses the text (it only adds spans),
 so text that looks like markup stays text. Code blocks keep Rich's syntax colours and get
 their marks as ranges of the `Syntax`.
+
+Rich's internals: the marking subclasses `rich.markdown`'s element classes (`Paragraph`,
+`Heading`, `TableDataElement`, `CodeBlock`, through `MarkdownElement.create` and `on_leave`)
+and replaces their entries in `Markdown.elements`, none of which is Rich's documented API.
+Decided: guard the dependency rather than reimplement Markdown rendering. pyproject.toml bounds
+rich below its next major version not tested, and tests/test_library_internals.py fails, naming
+the class, attribute or signature, when an installed Rich no longer has what this relies on.
 """
 
 from __future__ import annotations
