@@ -43,7 +43,8 @@ _BLUE_UNDERLINE = Style(color="blue", underline=True)
 class ArticleStyles:
     """The styles an article is drawn with; the defaults are the reader's built-in look.
 
-    Each is a Rich style or style definition (``"bold dim"``, a theme's style name...).
+    A Rich style or its definition (``"bold dim"``, a theme's style name...), but for
+    `source_link`, a `Style` because the link is added to it, and the Pygments `code_theme`.
     """
 
     title: StyleType = "bold underline"
@@ -54,9 +55,11 @@ class ArticleStyles:
     rule: StyleType = "dim"
     """The rule between the header and the body."""
     source_link: Style = _BLUE_UNDERLINE
-    """The source address when it is safe to open; the link is added to it."""
+    """The source address when it is safe to open (an unsafe one is shown unstyled)."""
     no_text: StyleType = "dim italic"
+    """The "(no text)" note of an empty body."""
     truncated: StyleType = "bold yellow"
+    """The note that a body was cut at `DEFAULT_MAX_CHARS`."""
     code_theme: str = "monokai"
     """Pygments theme of code blocks."""
 
