@@ -45,8 +45,8 @@ from newsreader.archive import (
     load_post,
 )
 from newsreader.archive import loader as loader_module
-from newsreader.archive.html import render_article
 from newsreader.archive.loader import display_path
+from newsreader.render import render_article
 
 TESTS = Path(__file__).resolve().parent
 TZ = ZoneInfo("Asia/Shanghai")

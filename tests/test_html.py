@@ -8,8 +8,6 @@ from __future__ import annotations
 import io
 import re
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -20,16 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
+from rich.style import Style
 
-from newsreader.archive.html import (
-    ConvertedBody,
-    body_to_markdown,
-    find_source_url,
-    plain_text,
-    render_article,
-    render_body,
-)
 from newsreader.archive.post import Post
+from newsreader.render import ConvertedBody, body_to_markdown, plain_text, render_article
+from newsreader.render.article import DEFAULT_STYLES, ArticleStyles, render_body
+from newsreader.render.markdown import find_source_url
 
 SOURCE = "http://news.example.com/share.html?code=NW2022060312345"
 NAV_FOOTER = "[返回滚动新闻](//news.example.com/rolling/)｜[返回首页](//news.example.com/)"
@@ -758,13 +752,28 @@ def test_any_tag_soup_never_raises(body: str) -> None:
     check_escapes(output, {"https://x.example/", "https://i.example/x", SOURCE})
 
 
-def test_data_layer_does_not_import_textual() -> None:
-    code = (
-        "import sys, newsreader.archive.html as h; h.render_article; "
-        "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+def test_article_styles_come_from_the_caller() -> None:
+    post = make_post(f"正文\n\n```python\nx = 1\n```\n\n<{SOURCE}>")
+    styles = ArticleStyles(
+        title="bold red",
+        meta_name="green",
+        rule="magenta",
+        source_link=Style(color="cyan"),
+        code_theme="solarized-light",
     )
-    src = Path(__file__).resolve().parents[1] / "src"
-    result = subprocess.run(
-        [sys.executable, "-c", code], env={"PYTHONPATH": str(src)}, check=False, timeout=60
-    )
-    assert result.returncode == 0
+    console = Console(width=100, file=io.StringIO(), color_system="truecolor")
+
+    def style_of(article: RenderableType) -> dict[str, Style | None]:
+        segments = reversed(list(console.render(article)))  # the first of equal texts wins
+        return {segment.text.strip(): segment.style for segment in segments}
+
+    default, custom = style_of(render_article(post)), style_of(render_article(post, {}, styles))
+    assert style_of(render_article(post, {}, DEFAULT_STYLES)) == default
+    assert custom[post.title] == Style.parse("bold red") != default[post.title]
+    assert custom["Date"] == Style.parse("green")
+    assert custom["─" * 100] == Style.parse("magenta")
+    source, default_source = custom[SOURCE], default[SOURCE]
+    assert source is not None and source.color == Style.parse("cyan").color
+    assert source.link == SOURCE
+    assert default_source is not None and default_source.link == SOURCE
+    assert custom["x"] != default["x"]  # the code block's theme

@@ -1,57 +1,49 @@
-"""The data layer stands alone: nothing under newsreader.archive pulls in Textual."""
+"""The layers keep to their imports: the contracts in pyproject.toml, checked by import-linter.
+
+archive is plain data (no Rich, Textual or markdown-it, nothing above it); render may use Rich
+but not Textual; reader is a model without Textual. Indirect imports count too.
+"""
 
 from __future__ import annotations
 
-import os
-import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-ARCHIVE_DIR = Path(__file__).resolve().parents[1] / "src" / "newsreader" / "archive"
-
-PROBE = """
-import importlib, pkgutil, sys
-import newsreader.archive as archive
-names = sorted(info.name for info in pkgutil.walk_packages(archive.__path__, "newsreader.archive."))
-for name in names:
-    importlib.import_module(name)
-import newsreader.archive.collection, newsreader.archive.dates, newsreader.archive.loader
-import newsreader.archive.post, newsreader.archive.query, newsreader.archive.text
-textual = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
-print("imported:", " ".join(names))
-print("textual:", " ".join(textual))
-"""
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = ROOT / "pyproject.toml"
+UI = {"textual", "newsreader.screens", "newsreader.widgets", "newsreader.app"}
+REQUIRED = {
+    "newsreader.archive": UI
+    | {"rich", "markdown_it", "newsreader.render", "newsreader.reader", "newsreader.cli"},
+    "newsreader.render": UI,
+    "newsreader.reader": UI,
+}
+RUN_LINTER = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
 
-def test_importing_the_data_layer_does_not_import_textual():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(ARCHIVE_DIR.parents[1]), env.get("PYTHONPATH")])
-    )
+def test_import_contracts_are_kept() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", RUN_LINTER, str(PYPROJECT), "--no-cache"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
-        env=env,
-        timeout=60,
+        timeout=120,
         check=False,
     )
-    assert result.returncode == 0, result.stderr
-    lines = dict(line.split(":", 1) for line in result.stdout.splitlines())
-    imported = lines["imported"].split()
-    for module in ("collection", "dates", "loader", "post", "query", "text"):
-        assert f"newsreader.archive.{module}" in imported
-    assert lines["textual"].split() == []
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout, result.stdout
 
 
-def test_no_archive_module_mentions_textual_imports():
-    sources = sorted(ARCHIVE_DIR.rglob("*.py"))
-    assert {path.name for path in sources} >= {"__init__.py", "loader.py", "dates.py"}
-    statement = re.compile(r"^\s*(import\s+textual\b|from\s+textual\b)", re.MULTILINE)
-    offenders = []
-    for path in sources:
-        source = path.read_text(encoding="utf-8")
-        if "import textual" in source or "from textual" in source or statement.search(source):
-            offenders.append(path.relative_to(ARCHIVE_DIR).as_posix())
-    assert offenders == []
+def test_every_layer_has_its_contract() -> None:
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]
+    assert config["root_package"] == "newsreader"
+    assert config["include_external_packages"] is True  # else rich/textual are not checked
+    forbidden: dict[str, set[str]] = {}
+    for contract in config["contracts"]:
+        if contract["type"] == "forbidden":
+            for source in contract["source_modules"]:
+                forbidden.setdefault(source, set()).update(contract["forbidden_modules"])
+    for layer, modules in REQUIRED.items():
+        assert modules <= forbidden.get(layer, set()), layer

@@ -32,9 +32,8 @@ from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from newsreader.archive import Post
-from newsreader.archive.highlight import MATCH_KEY, MAX_MATCHES
-from newsreader.archive.html import render_article
 from newsreader.archive.query import find_matches
+from newsreader.render import MATCH_KEY, MAX_MATCHES, render_article
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.reader import ReaderScreen
 from newsreader.widgets.reading_pane import ArticleView

@@ -421,7 +421,7 @@ def _post_record(post: Post, archive: Archive) -> dict[str, object]:
 
 
 def _show(options: argparse.Namespace, tz: tzinfo) -> int:
-    from newsreader.archive.html import render_article
+    from newsreader.render import render_article
 
     target: list[str] = options.target
     if len(target) > 2:

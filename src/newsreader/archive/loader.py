@@ -26,9 +26,9 @@ from frontmatter.default_handlers import YAMLHandler
 
 from newsreader.archive.collection import Archive
 from newsreader.archive.dates import parse_post_date
-from newsreader.archive.html import find_source_url
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.text import clean_line, clean_text
+from newsreader.render.markdown import find_source_url
 
 POST_SUFFIXES = frozenset({".md", ".markdown", ".html"})
 # Jekyll's own build output and templates, and tooling folders, never hold posts.

@@ -21,8 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from newsreader.archive import Post
-from newsreader.archive.highlight import MATCH_KEY, MAX_MATCHES
-from newsreader.archive.html import Article, render_article
+from newsreader.render import MATCH_KEY, MAX_MATCHES, Article, render_article
 
 WELCOME = Text.from_markup(
     "[b]No article open[/b]\n\n"

@@ -10,6 +10,14 @@ The converter then works around what html2text gets wrong for Chinese news pages
   only where CommonMark will really read them as bold (`文字**“引号”**文字` would show the stars);
 - text is escaped by us, so that `<`, `[`, `*`... in an article show literally when rendered;
 - images become a line of their own, stock-quote links plain text, unsafe links plain text.
+
+html2text's internals: `_Converter` overrides `handle_data` and `handle_tag`, calls
+`handle_starttag`, `handle_endtag`, `o` and `p`, and reads its link and code state (`astack`,
+`maybe_automatic_link`, `empty_link`, `code`, `pre`); the character classes come from
+`markdown_it.common.utils`. Neither is a documented API. Decided: guard it rather than write a
+converter of our own. pyproject.toml bounds html2text below the next year's releases (its
+versions are dates) and markdown-it-py below its next major version, and
+tests/test_library_internals.py fails, naming what is missing, when they change.
 """
 
 from __future__ import annotations

@@ -4,12 +4,19 @@ Matches are marked inside Rich `Text` (and Rich's Markdown elements, as they are
 looked for in the laid-out lines: a span survives wrapping, so a Chinese term split over two
 lines, or a phrase broken at a space, stays one match. Each match gets a `Style` carrying only
 meta data, ``{MATCH_KEY: n}``, n counting the matches of one rendering in reading order, and no
-colour, since the data layer knows no theme: whoever shows the article finds the marks in the
+colour, so the theme stays the screen's: whoever shows the article finds the marks in the
 rendered segments, styles them, and learns on which line each match landed.
 
 The work is bounded by `MAX_MATCHES`, and marking never parses the text (it only adds spans),
 so text that looks like markup stays text. Code blocks keep Rich's syntax colours and get
 their marks as ranges of the `Syntax`.
+
+Rich's internals: the marking subclasses `rich.markdown`'s element classes (`Paragraph`,
+`Heading`, `TableDataElement`, `CodeBlock`, through `MarkdownElement.create` and `on_leave`)
+and replaces their entries in `Markdown.elements`, none of which is Rich's documented API.
+Decided: guard the dependency rather than reimplement Markdown rendering. pyproject.toml bounds
+rich below its next major version not tested, and tests/test_library_internals.py fails, naming
+the class, attribute or signature, when an installed Rich no longer has what this relies on.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 
-from .query import find_matches
+from newsreader.archive.query import find_matches
 
 MATCH_KEY = "newsreader.match"
 """Style meta key of a search match; its value numbers the match within one rendering."""
@@ -41,7 +48,7 @@ MAX_MATCHES = 1_000
 """Matches marked in one article at most: a body holding the term 100,000 times stays fast."""
 
 
-class Marks:
+class MatchMarker:
     """Marks the search matches of one rendering, numbering them, up to `MAX_MATCHES`."""
 
     def __init__(self, terms: tuple[str, ...]) -> None:
@@ -70,32 +77,32 @@ class MarkingMarkdown(Markdown):
     """Rich Markdown that marks matches in paragraphs, headings, table cells and code.
 
     `marked` gives a copy (sharing the parsed tokens, so nothing is parsed again) whose
-    elements mark with the given `Marks` as the copy renders.
+    elements mark with the given `MatchMarker` as the copy renders.
     """
 
-    marks: Marks | None = None
+    marker: MatchMarker | None = None
 
-    def marked(self, marks: Marks) -> MarkingMarkdown:
-        """This Markdown, rendering with its matches marked by ``marks``."""
+    def marked(self, marker: MatchMarker) -> MarkingMarkdown:
+        """This Markdown, rendering with its matches marked by ``marker``."""
         clone = copy.copy(self)
-        clone.marks = marks
+        clone.marker = marker
         return clone
 
 
-def _marks_of(markdown: Markdown) -> Marks | None:
-    return markdown.marks if isinstance(markdown, MarkingMarkdown) else None
+def _marker_of(markdown: Markdown) -> MatchMarker | None:
+    return markdown.marker if isinstance(markdown, MarkingMarkdown) else None
 
 
 class _Marking(MarkdownElement):
-    """Mixin: the element keeps its document's marks (None when not highlighting)."""
+    """Mixin: the element keeps its document's marker (None when not highlighting)."""
 
-    marks: Marks | None = None
+    marker: MatchMarker | None = None
 
     @classmethod
     def create(cls, markdown: Markdown, token: Token) -> Self:
         # Rich's create() makes an instance of cls: of the marked class.
         element = cast(Self, super().create(markdown, token))
-        element.marks = _marks_of(markdown)
+        element.marker = _marker_of(markdown)
         return element
 
 
@@ -105,8 +112,8 @@ class _MarkedText(_Marking):
     text: Text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self.marks is not None:
-            self.marks.mark(self.text)
+        if self.marker is not None:
+            self.marker.mark(self.text)
         yield from super().__rich_console__(console, options)
 
 
@@ -121,8 +128,8 @@ class _MarkedHeading(_MarkedText, Heading):
 class _MarkedCell(_Marking, TableDataElement):
     def on_leave(self, context: MarkdownContext) -> None:
         # The table renders its cells when it closes; a cell's text is complete here.
-        if self.marks is not None:
-            self.marks.mark(self.content)
+        if self.marker is not None:
+            self.marker.mark(self.content)
         super().on_leave(context)
 
 
@@ -132,13 +139,13 @@ class _MarkedCode(_Marking, CodeBlock):
         # never spans lines: search terms hold no line break.
         code = str(self.text).rstrip()
         syntax = Syntax(code, self.lexer_name, theme=self.theme, word_wrap=True, padding=1)
-        if self.marks is not None:
+        if self.marker is not None:
             line_starts = [0] + [i + 1 for i, char in enumerate(code) if char == "\n"]
-            for start, end in self.marks.spans(code):
+            for start, end in self.marker.spans(code):
                 line = bisect_right(line_starts, start) - 1
                 column = start - line_starts[line]
                 syntax.stylize_range(
-                    self.marks.next_style(), (line + 1, column), (line + 1, column + end - start)
+                    self.marker.next_style(), (line + 1, column), (line + 1, column + end - start)
                 )
         yield syntax
 

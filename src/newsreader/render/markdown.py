@@ -1,4 +1,4 @@
-"""Article bodies to clean Markdown, plain text and Rich renderables.
+"""Article bodies to clean Markdown and plain text.
 
 A post body is HTML, Markdown or both: scraped HTML paragraphs, often after a `> ` digest line,
 followed by a bare autolink line `<http://…>` naming the source and a footer of site links.
@@ -16,35 +16,21 @@ followed by a bare autolink line `<http://…>` naming the source and a footer o
 4. Tidy: full-width indentation and blank-line runs go; a body repeated whole is kept once, and
    so is a `> ` digest that the article's opening repeats.
 
-Rendering uses Rich Markdown with its links vetted (only http, https and mailto stay
-clickable) and every string through `clean_text`, so no escape sequence from an article reaches
-the terminal and text that looks like Rich markup shows literally.
-
-`Article.highlighted` marks search matches in the text (see `highlight`).
+`plain_text` strips that Markdown down to searchable text. Showing it is `article`'s work.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from markdown_it.token import Token
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.rule import Rule
-from rich.style import Style
-from rich.table import Table
-from rich.text import Text
+from newsreader.archive.text import clean_text
 
-from .highlight import MarkingMarkdown, Marks
-from .html2md import SENTINELS, html_to_markdown, image_line, safe_href
-from .post import Post
-from .text import clean_line, clean_text
+from .html2md import SENTINELS, html_to_markdown, image_line
 
 DEFAULT_MAX_CHARS = 400_000
-# Longer paragraphs (never real prose) are shown as text: markdown-it is slow on some of them.
-_MAX_MARKDOWN_PARAGRAPH = 20_000
+"""Body characters converted at most; a longer body is cut and flagged `truncated`."""
 
 _TAGS = (
     "p|div|span|a|img|br|hr|strong|b|em|i|u|font|center|table|thead|tbody|tr|td|th|ul|ol|li|"
@@ -94,7 +80,6 @@ _PLAIN_TABLE_RULE = re.compile(r"^[ \t|:-]*-{3,}[ \t|:-]*$", re.MULTILINE)
 _PLAIN_ENTITY = re.compile(r"(?<!\\)&#?[A-Za-z0-9]{1,32};")
 _PLAIN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _WHITESPACE = re.compile(r"\s+")
-_CJK_CHAR = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,171 +200,10 @@ def plain_text(body: str) -> str:
     text = "\n".join(_PLAIN_MARKERS.sub("", line) for line in text.split("\n"))
     text = text.replace("|", " ")
     text = _PLAIN_ENTITY.sub(lambda m: html.unescape(m.group()), text)
-    text = _PLAIN_ESCAPE.sub(r"\1", text)
+    text = unescape_markdown(text)
     return _WHITESPACE.sub(" ", clean_text(text)).strip()
 
 
-class _ArticleMarkdown(MarkingMarkdown):
-    """Rich Markdown whose links are vetted and whose text is cleaned again before rendering.
-
-    The text was clean, but parsing decodes entities: `&#x202e;` becomes a bidi override.
-    """
-
-    def __init__(self, markup: str) -> None:
-        super().__init__(markup, hyperlinks=True)
-        for token in self.parsed:
-            token.content = clean_text(token.content)
-            if token.children:
-                token.children = _vet_inline(token.children)
-
-
-def _vet_inline(children: Sequence[Token]) -> list[Token]:
-    # Unsafe or relative links lose the link but keep their text; Markdown images (which Rich
-    # would show with an unvetted link) become the same `[image: alt]` text as HTML ones; a
-    # line break between Chinese characters joins them (Rich would show it as a space).
-    vetted: list[Token] = []
-    dropping = False
-    for index, token in enumerate(children):
-        token.content = clean_text(token.content)
-        if token.type == "link_open":
-            href = safe_href(str(token.attrs.get("href", "")))
-            if href is None:
-                dropping = True
-                continue
-            token.attrs["href"] = href
-        elif token.type == "link_close" and dropping:
-            dropping = False
-            continue
-        elif token.type == "image":
-            label = f"[image: {token.content}]" if token.content else "[image]"
-            token = Token("text", "", 0, content=label)
-        elif token.type == "softbreak" and vetted and index + 1 < len(children):
-            before, after = vetted[-1].content[-1:], children[index + 1].content[:1]
-            if _CJK_CHAR.match(before) and _CJK_CHAR.match(after):
-                continue
-        vetted.append(token)
-    return vetted
-
-
-def render_body(markdown: str) -> RenderableType:
-    """The article text as a Rich renderable (the body part of `render_article`)."""
-    parts = _body_parts(markdown)
-    return parts[0] if len(parts) == 1 else Group(*parts)
-
-
-def _body_parts(markdown: str) -> list[RenderableType]:
-    markdown = clean_text(markdown)
-    if len(markdown) <= _MAX_MARKDOWN_PARAGRAPH:
-        return [_ArticleMarkdown(markdown)]
-    parts: list[RenderableType] = []
-    run: list[str] = []
-    for paragraph in markdown.split("\n\n"):
-        if len(paragraph) <= _MAX_MARKDOWN_PARAGRAPH:
-            run.append(paragraph)
-            continue
-        if run:
-            parts += [_ArticleMarkdown("\n\n".join(run)), Text()]
-            run = []
-        parts += [Text(_PLAIN_ESCAPE.sub(r"\1", paragraph)), Text()]
-    if run:
-        parts.append(_ArticleMarkdown("\n\n".join(run)))
-    return parts
-
-
-class Article:
-    """A post made ready to read: converted and parsed once, then rendered as often as needed.
-
-    It renders as it is, or through `highlighted` with search matches marked (see
-    `newsreader.archive.highlight`), so a new search costs a layout, not a conversion.
-    """
-
-    def __init__(
-        self,
-        heading: Text,
-        meta: list[tuple[str, Text]],
-        body: list[RenderableType],
-        notes: list[Text],
-    ) -> None:
-        self._heading = heading
-        self._meta = meta
-        self._body = body
-        self._notes = notes
-        """Said after the body ("no text", "truncated"); never marked, not being the post's."""
-
-    def highlighted(self, terms: Sequence[str]) -> RenderableType:
-        """The article with every occurrence of ``terms`` marked (``MATCH_KEY`` meta).
-
-        Cheap: nothing is converted or parsed again, and the marking happens as it renders.
-        """
-        wanted = tuple(term for term in terms if term)
-        return _Highlighted(self, wanted) if wanted else self
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.parts(None)
-
-    def parts(self, marks: Marks | None) -> Iterator[RenderableType]:
-        """Header (title, date, categories, tags, source), a rule, the body, in reading order.
-
-        A generator, so with ``marks`` each part is marked just before it renders and the
-        matches are numbered in reading order.
-        """
-
-        def marked(text: Text) -> Text:
-            return text if marks is None else marks.mark(text.copy())
-
-        yield marked(self._heading)
-        yield Text()
-        meta = Table.grid(padding=(0, 1))
-        meta.add_column(style="dim", no_wrap=True)
-        meta.add_column(overflow="fold")
-        for name, value in self._meta:
-            meta.add_row(name, marked(value))
-        yield meta
-        yield Rule(style="dim")
-        for part in self._body:
-            if marks is not None and isinstance(part, _ArticleMarkdown):
-                yield part.marked(marks)
-            elif isinstance(part, Text):
-                yield marked(part)
-            else:
-                yield part
-        yield from self._notes
-
-
-class _Highlighted:
-    """An article rendering with the matches of some terms marked; fresh marks each time."""
-
-    def __init__(self, article: Article, terms: tuple[str, ...]) -> None:
-        self.article = article
-        self.terms = terms
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.article.parts(Marks(self.terms))
-
-
-def render_article(post: Post, labels: Mapping[str, str] | None = None) -> Article:
-    """Header (title, date, categories with labels, tags, source link), a rule, the body."""
-    converted = body_to_markdown(post.body)
-    title = clean_line(post.title)
-    heading = Text(title or "(untitled)", style="bold underline" if title else "bold dim")
-    date = post.date.strftime("%Y-%m-%d %H:%M %z").strip()
-    meta = [("Date", Text(date))]
-    if post.categories:
-        names = []
-        for slug in post.categories:
-            label = clean_line((labels or {}).get(slug, ""))
-            names.append(f"{clean_line(slug)} · {label}" if label else clean_line(slug))
-        meta.append(("Category", Text(", ".join(names))))
-    if post.tags:
-        meta.append(("Tags", Text(", ".join(clean_line(tag) for tag in post.tags))))
-    source = clean_line(post.source_url or converted.source_url or "")
-    if source:
-        href = safe_href(source)
-        link_style = Style(color="blue", underline=True, link=href) if href else Style()
-        meta.append(("Source", Text(source, style=link_style)))
-    body = _body_parts(converted.markdown) if converted.markdown else []
-    notes = [] if body else [Text("(no text)", style="dim italic")]
-    if converted.truncated:
-        message = f"[truncated: article longer than {DEFAULT_MAX_CHARS:,} characters]"
-        notes.append(Text(message, style="bold yellow"))
-    return Article(heading, meta, body, notes)
+def unescape_markdown(text: str) -> str:
+    """``text`` without Markdown's backslash escapes: ``\\*`` reads ``*``."""
+    return _PLAIN_ESCAPE.sub(r"\1", text)

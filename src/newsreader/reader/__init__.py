@@ -1,0 +1,1 @@
+"""The reader's model: what the screen shows, without Textual."""
