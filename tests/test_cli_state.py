@@ -231,7 +231,7 @@ def test_config_prints_the_path_and_the_defaults(capsys, tmp_path: Path):
     assert f"Settings file: {tmp_path / 'config.toml'}" in out and "no such file" in out
     assert str(tmp_path / "data" / STATE_FILE_NAME) in out
     lines = {line.split()[0]: line for line in out.splitlines()[3:] if line.strip()}
-    assert set(lines) >= {"theme", "mark_read", "list_columns", "sidebar_sort", "timezone"}
+    assert set(lines) >= {"theme", "mark_read", "date_format", "sidebar_sort", "timezone"}
     assert all(line.rstrip().endswith("default") for line in lines.values())
     assert not (tmp_path / "config.toml").exists()
 

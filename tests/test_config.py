@@ -52,7 +52,6 @@ timezone = "Asia/Shanghai"
 date_format = "%d.%m.%Y"
 mark_read = "delay"
 mark_read_delay = 5
-list_columns = ["date", "title", "tags"]
 sidebar_sort = "name"
 
 [archives]
@@ -81,10 +80,9 @@ toggle_star = "ctrl+s,f2"
         "%d.%m.%Y",
     )
     assert (settings.mark_read, settings.mark_read_delay) == ("delay", 5.0)
-    assert settings.list_columns == ("date", "title", "tags")
     assert settings.keys == {"toggle_read": "m", "toggle_star": "ctrl+s,f2"}
     assert settings.sidebar_sort == "name"
-    assert settings.lines["theme"] == 2 and settings.lines["keys.toggle_star"] == 17
+    assert settings.lines["theme"] == 2 and settings.lines["keys.toggle_star"] == 16
 
 
 def test_each_bad_setting_is_named_with_its_line_and_gets_its_default(config: Path):
@@ -96,13 +94,13 @@ mark_read = "sometimes"
 mark_read_delay = -1
 timezone = "Mars/Olympus"
 date_format = ""
-list_columns = [
-    "date",
-    "headline",
+sidebar_sort = [
+    "count",
+    "name",
 ]
-sidebar_sort = "size"
 colour = "red"
 default_archive = "nowhere"
+list_columns = ["date", "headline"]
 
 [archives]
 good = "/srv/good"
@@ -122,10 +120,9 @@ toggle_star = "ctrl + s"
         "mark_read_delay": 4,
         "timezone": 5,
         "date_format": 6,
-        "list_columns": 7,
-        "sidebar_sort": 11,
-        "colour": 12,
-        "default_archive": 13,
+        "sidebar_sort": 7,
+        "colour": 11,
+        "default_archive": 12,
         "archives.bad": 17,
         "keys.two words": 21,
         "keys.toggle_star": 22,
@@ -134,14 +131,14 @@ toggle_star = "ctrl + s"
     for key, line in expected.items():
         assert any(f"{config}, line {line}: {key}: " in message for message in messages), key
     assert any("'sometimes' is not one of open, delay, key" in message for message in messages)
-    assert any("unknown column 'headline'" in message for message in messages)
+    assert any("sidebar_sort: must be a string, not a list" in message for message in messages)
     assert any("colour: unknown setting; ignored" in message for message in messages)
     defaults = Settings()
     assert settings.theme == defaults.theme
     assert settings.mark_read == defaults.mark_read
     assert settings.mark_read_delay == defaults.mark_read_delay
     assert settings.timezone is None and settings.date_format == defaults.date_format
-    assert settings.list_columns == defaults.list_columns
+    assert settings.sidebar_sort == defaults.sidebar_sort
     assert settings.default_archive is None
     assert settings.archives == {"good": Path("/srv/good")}
     assert settings.keys == {"toggle_read": "m"}
@@ -195,40 +192,73 @@ def test_saving_into_a_missing_file_creates_it(config: Path):
 
 
 def test_saving_keeps_comments_order_and_every_other_setting(config: Path):
-    original = """\
+    config.write_text(
+        """\
 # my settings
 theme = "nord"  # a dark one
-list_columns = [
-    "date",
-    "title",
-]
+date_format = "%d.%m.%Y"
 
 [archives]
 # where the news is
-work = "/srv/finews"
+work = "/srv/finews"   # the big one
+old = '/srv/old'
 
 [keys]
 toggle_read = "m"
-"""
-    config.write_text(original, encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     save_setting("theme", "gruvbox")
     save_setting("sidebar_sort", "name")
-    save_setting("list_columns", ("title", "date", "category"))
     save_setting("archives.home", Path("/home/me/news"))
     save_setting("keys.toggle_star", "s")
     save_setting("default_archive", "work")
-    text = config.read_text(encoding="utf-8")
-    assert text.startswith("# my settings\n")
-    assert "# where the news is\nwork = " in text
+    # Top-level keys go above the first table, so they do not fall into [archives].
+    expected = """\
+# my settings
+theme = "gruvbox"  # a dark one
+date_format = "%d.%m.%Y"
+sidebar_sort = "name"
+default_archive = "work"
+
+[archives]
+# where the news is
+work = "/srv/finews"   # the big one
+old = '/srv/old'
+home = "/home/me/news"
+
+[keys]
+toggle_read = "m"
+toggle_star = "s"
+"""
+    assert config.read_text(encoding="utf-8") == expected
     settings, messages = load_settings()
     assert messages == []
-    assert settings.theme == "gruvbox" and settings.sidebar_sort == "name"
-    assert settings.list_columns == ("title", "date", "category")
-    assert settings.archives == {"work": Path("/srv/finews"), "home": Path("/home/me/news")}
+    assert settings.archive_path() == Path("/srv/finews")
+    assert settings.lines["archives.home"] == 11
+
+
+def test_saving_a_key_in_a_table_leaves_the_same_name_elsewhere_alone(config: Path):
+    original = '# top\ntheme = "nord"\n\n[keys]\ntheme = "t"\n\n[archives]\ntheme = "/srv/t"\n'
+    config.write_text(original, encoding="utf-8")
+    save_setting("keys.theme", "f5")
+    assert config.read_text(encoding="utf-8") == original.replace('theme = "t"', 'theme = "f5"')
+    save_setting("theme", "gruvbox")
+    assert tomllib.loads(config.read_text(encoding="utf-8")) == {
+        "theme": "gruvbox",
+        "keys": {"theme": "f5"},
+        "archives": {"theme": "/srv/t"},
+    }
+
+
+def test_saving_into_a_dotted_or_inline_table(config: Path):
+    config.write_text('archives.work = "/srv/w"\nkeys = { toggle_read = "m" }\n', "utf-8")
+    save_setting("archives.home", "/srv/h")
+    save_setting("keys.toggle_star", "s")
+    settings, messages = load_settings()
+    assert messages == []
+    assert settings.archives == {"work": Path("/srv/w"), "home": Path("/srv/h")}
     assert settings.keys == {"toggle_read": "m", "toggle_star": "s"}
-    assert settings.default_archive == "work"
-    # Top-level keys stay above the first table, so they do not fall into [archives].
-    assert text.index("sidebar_sort") < text.index("[archives]")
 
 
 def test_saving_a_table_that_is_not_there_yet_adds_it(config: Path):
@@ -306,6 +336,32 @@ def test_a_file_with_a_syntax_error_is_not_overwritten(config: Path):
     with pytest.raises(ConfigError, match="line 1"):
         save_setting("theme", "gruvbox")
     assert config.read_text(encoding="utf-8") == 'theme = "nord\n'
+
+
+@pytest.mark.parametrize(
+    ("content", "key", "message"),
+    [
+        (b'keys = "m"\n', "keys.toggle_read", "keys in .* is not a table"),
+        (b'theme = "\xff"\n', "theme", "cannot read"),
+        (b'[archives]\nwork = "/a"\n[archives]\nhome = "/b"\n', "theme", "line 3"),
+    ],
+)
+def test_a_file_that_cannot_be_edited_is_not_overwritten(
+    config: Path, content: bytes, key: str, message: str
+):
+    config.write_bytes(content)
+    with pytest.raises(ConfigError, match=message):
+        save_setting(key, "x")
+    assert config.read_bytes() == content
+
+
+def test_a_retired_setting_is_ignored_without_a_message(config: Path):
+    config.write_text('list_columns = ["date", "title"]\ntheme = "nord"\n', encoding="utf-8")
+    settings, messages = load_settings()
+    assert (settings.theme, messages) == ("nord", [])
+    assert "list_columns" not in {key for key, _, _ in describe_settings(settings)}
+    save_setting("theme", "gruvbox")
+    assert tomllib.loads(config.read_text(encoding="utf-8"))["list_columns"] == ["date", "title"]
 
 
 def test_strings_that_need_escaping_survive_a_save(config: Path):

@@ -1,5 +1,7 @@
 """The command line: ``newsreader [PATH]`` opens the reader; subcommands list, show, check...
 
+The grammar is :mod:`newsreader.cli_parser`'s; here each command runs. Those that read posts
+(the reader aside) take them from the archive's index (:func:`_open_archive`).
 ``export-state``/``import-state`` carry read marks and stars between machines (JSON, merged on
 import, see :mod:`newsreader.state`); ``config`` prints the settings in effect.
 """
@@ -22,9 +24,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from newsreader import __version__
 from newsreader.archive import (
-    DATE_SPEC_HELP,
     Archive,
     DateSpecError,
     Filter,
@@ -37,21 +37,12 @@ from newsreader.archive import (
     parse_date_spec,
 )
 from newsreader.archive.loader import display_path, local_timezone
+from newsreader.cli_parser import READ, parse_arguments
 from newsreader.config import Settings, describe_settings, load_settings, write_atomically
 from newsreader.locations import config_path, data_dir
 from newsreader.resources import sample_posts_dir
 from newsreader.state import STATE_FILE_NAME, ReadingState, StateError, archive_key
 
-SUBCOMMANDS = (
-    "list",
-    "show",
-    "categories",
-    "check",
-    "export-state",
-    "import-state",
-    "config",
-    "index",
-)
 EXIT_USAGE = 2
 _PROGRESS_FROM: Final = 1000
 """Files to read below which list and show draw no progress bar: they are done too soon."""
@@ -65,28 +56,15 @@ class CliError(Exception):
         self.code = code
 
 
+_Command = Callable[[argparse.Namespace, tzinfo], int]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    command = next((arg for arg in args if not arg.startswith("-")), None)
-    parser = _subcommand_parser() if command in SUBCOMMANDS else _reader_parser()
-    options = parser.parse_args(args)
+    options = parse_arguments(list(sys.argv[1:] if argv is None else argv))
     _settings.cache_clear()  # read the settings file once per command, afresh each time
     try:
-        tz = _zone(options.tz)
-        if options.command is None:
-            return _open_reader(options.path, tz)
-        handler = {
-            "list": _list,
-            "show": _show,
-            "categories": _categories,
-            "check": _check,
-            "export-state": _export_state,
-            "import-state": _import_state,
-            "config": _config,
-            "index": _index,
-        }[options.command]
-        return handler(options, tz)
+        return _COMMANDS[options.command](options, _zone(options.tz))
     except CliError as error:
         print(f"newsreader: {error}", file=sys.stderr)
         return error.code
@@ -96,145 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `newsreader list | head`: the reader of our output left; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-
-
-# --- parsers ------------------------------------------------------------------------------
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--tz",
-        metavar="ZONE",
-        default=os.environ.get("NEWSREADER_TZ"),
-        help="time zone for dates written without an offset, e.g. Asia/Shanghai "
-        "(default: $NEWSREADER_TZ, else this machine's zone)",
-    )
-
-
-def _path_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="the archive folder, or a name from [archives] in the settings "
-        "(default: the settings' default_archive, else the bundled sample posts)",
-    )
-
-
-def _reader_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newsreader",
-        description="Read a Jekyll-style news archive in the terminal. "
-        f"Subcommands: {', '.join(SUBCOMMANDS)} (newsreader SUBCOMMAND --help).",
-        epilog=f"Date filters (the reader's d key and --date): {DATE_SPEC_HELP}.",
-    )
-    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
-    _path_argument(parser)
-    _common(parser)
-    parser.set_defaults(command=None)
-    return parser
-
-
-def _subcommand_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsreader")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    listing = commands.add_parser(
-        "list",
-        help="list posts, newest first",
-        description="List posts, newest first: a table on a terminal, or JSON lines.",
-        epilog=f"SPEC is {DATE_SPEC_HELP}.",
-    )
-    _path_argument(listing)
-    listing.add_argument("--category", metavar="C", help="only posts in category C (its slug)")
-    listing.add_argument("--tag", metavar="T", help="only posts tagged T")
-    listing.add_argument("--date", metavar="SPEC", help="only posts in this date range")
-    listing.add_argument(
-        "--search",
-        metavar="TEXT",
-        help='only posts holding every word of TEXT ("a phrase" as one, -word excluded; '
-        "write --search=-word when TEXT starts with -)",
-    )
-    listing.add_argument("--unread", action="store_true", help="only posts not marked read")
-    listing.add_argument("--starred", action="store_true", help="only starred posts")
-    listing.add_argument("--limit", metavar="N", type=int, help="at most N posts")
-    listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    _common(listing)
-
-    show = commands.add_parser(
-        "show",
-        help="print one article",
-        description="Print one article, rendered (plain text when piped).",
-    )
-    show.add_argument(
-        "target", nargs="+", metavar="[PATH] ID", help="the archive folder and the post's id"
-    )
-    show.add_argument("--width", type=int, help="wrap at this many columns")
-    _common(show)
-
-    categories = commands.add_parser(
-        "categories", help="categories with labels and counts", description="List categories."
-    )
-    _path_argument(categories)
-    categories.add_argument("--by-name", action="store_true", help="sort by name, not count")
-    _common(categories)
-
-    index = commands.add_parser(
-        "index",
-        help="build or refresh the on-disk index the reader starts from",
-        description="Build or refresh the archive's index (a cache in the user cache folder: "
-        "deleting it loses nothing). Only new and changed files are read again.",
-    )
-    _path_argument(index)
-    index.add_argument(
-        "--rebuild", action="store_true", help="forget the index and read every file again"
-    )
-    _common(index)
-
-    check = commands.add_parser(
-        "check",
-        help="load everything and report problems",
-        description="Load every file and print a summary and each problem as 'path: message'. "
-        "Exits 0 when no file was skipped, 1 otherwise.",
-    )
-    _path_argument(check)
-    _common(check)
-
-    export_state = commands.add_parser(
-        "export-state",
-        usage="newsreader export-state [-h] [PATH] [FILE]",
-        help="write the archive's read marks and stars as JSON",
-        description="Write every read mark and star of the archive as JSON, to FILE or to the "
-        "standard output. With one argument, a folder is taken as PATH, anything else as FILE.",
-    )
-    export_state.add_argument(
-        "target", nargs="*", metavar="[PATH] [FILE]", help="the archive folder; the JSON file"
-    )
-    export_state.set_defaults(tz=None)
-
-    import_state = commands.add_parser(
-        "import-state",
-        usage="newsreader import-state [-h] [PATH] FILE",
-        help="merge read marks and stars from an export",
-        description="Merge marks from a file written by export-state into the archive's: a "
-        "mark set on either side stays set unless the other side unset it later. Reads the "
-        "standard input when FILE is '-'. Exits 1 when some entries were not valid marks.",
-    )
-    import_state.add_argument(
-        "target", nargs="+", metavar="[PATH] FILE", help="the archive folder; the JSON file"
-    )
-    import_state.set_defaults(tz=None)
-
-    config = commands.add_parser(
-        "config",
-        help="the settings file and the settings in effect",
-        description="Print the settings file's path and every setting in effect, with the "
-        "line it came from or 'default'. Exits 1 when the file has problems.",
-    )
-    config.set_defaults(tz=None)
-    return parser
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -269,44 +108,44 @@ def _resolve_root(path: Path | None) -> Path:
     return root
 
 
-def _load(path: Path | None, tz: tzinfo, *, need_posts: bool = True) -> Archive:
-    root = _resolve_root(path)
-    archive = load_archive(root, LoadOptions(tz=tz))
-    if need_posts:
-        _require_posts(archive, root)
-    return archive
-
-
-def _require_posts(archive: Archive, root: Path) -> None:
-    if not len(archive):
-        raise CliError(f"no posts found in {root} (looked for .md, .markdown and .html files)")
-
-
-def _from_index(
-    root: Path, options: LoadOptions, terms: SearchTerms | None = None
+def _open_archive(
+    path: Path | None,
+    options: LoadOptions,
+    terms: SearchTerms | None = None,
+    *,
+    need_posts: bool = True,
 ) -> tuple[Archive, set[str] | None]:
-    """The archive from its index, refreshed first (only changed files are read), and the ids
-    of the posts matching ``terms`` (None without terms).
+    """The archive at PATH (see :func:`_resolve_root`) from its index, and the ids of the
+    posts matching ``terms`` (None without terms).
 
-    The posts carry no body (load one with ``load_post``). The index's notices are printed
-    as warnings. Should reading it fail after the refresh (it is then replaced and empty),
-    the archive is loaded in memory as before the index, and the ids are None: match there.
+    Every command that reads posts comes here. The index is refreshed first (only changed
+    files are read); the posts carry no body (load one with ``load_post``); the archive's
+    ``skipped`` and ``scan_problems`` are the index's. With ``need_posts``, an archive without
+    posts is an error. The index's notices are printed as warnings. Should reading it fail
+    after the refresh (it is then replaced and empty), the archive is loaded in memory
+    instead, and the ids are None: match there.
     """
     from newsreader.archive.index import ArchiveIndex
 
+    root = _resolve_root(path)
     with ArchiveIndex.open(root, options) as index:
         with _progress_bar(_PROGRESS_FROM) as progress:
             index.refresh(progress)
         refreshed = len(index.notices)
-        posts = index.posts()
+        archive = Archive(index.root, index.posts())
+        # In the order load_archive finds the files (path by path), not the index's by id.
+        archive.skipped = sorted(index.skipped(), key=lambda problem: Path(problem.path))
+        archive.scan_problems = list(index.scan_problems)
         matches = index.search(terms) if terms else None
         failed = len(index.notices) > refreshed
         notices = list(index.notices)
     for notice in notices:
         print(f"newsreader: warning: {notice}", file=sys.stderr)
     if failed:
-        return load_archive(root, options), None
-    return Archive(index.root, posts), matches
+        archive, matches = load_archive(root, options), None
+    if need_posts and not len(archive):
+        raise CliError(f"no posts found in {root} (looked for .md, .markdown and .html files)")
+    return archive, matches
 
 
 @contextlib.contextmanager
@@ -352,8 +191,8 @@ def _console(width: int | None = None) -> Console:
     return Console(width=width, highlight=False, soft_wrap=False)
 
 
-def _open_reader(path: Path | None, tz: tzinfo) -> int:
-    root = _resolve_root(path)
+def _open_reader(options: argparse.Namespace, tz: tzinfo) -> int:
+    root = _resolve_root(options.path)
     from newsreader.app import create_app  # the TUI's imports cost time; list does not need them
 
     create_app(root, LoadOptions(tz=tz), settings=_settings()).run()
@@ -370,12 +209,10 @@ def _list(options: argparse.Namespace, tz: tzinfo) -> int:
         raise CliError(str(error), EXIT_USAGE) from None
     if options.limit is not None and options.limit < 0:
         raise CliError("--limit must be 0 or more", EXIT_USAGE)
-    root = _resolve_root(options.path)
     query = Filter(
         category=options.category, tag=options.tag, dates=dates, text=options.search or ""
     )
-    archive, matches = _from_index(root, LoadOptions(tz=tz), query.terms)
-    _require_posts(archive, root)
+    archive, matches = _open_archive(options.path, LoadOptions(tz=tz), query.terms)
     posts = archive.filter(query, matches)
     if options.unread or options.starred:
         posts = _marked(posts, archive.root, unread=options.unread, starred=options.starred)
@@ -428,11 +265,9 @@ def _show(options: argparse.Namespace, tz: tzinfo) -> int:
         raise CliError("show takes [PATH] ID", EXIT_USAGE)
     path = Path(target[0]) if len(target) == 2 else None
     post_id = target[-1]
-    root = _resolve_root(path)
     load_options = LoadOptions(tz=tz)
     # The index finds the post and the category labels without reading every file.
-    archive, _ = _from_index(root, load_options)
-    _require_posts(archive, root)
+    archive, _ = _open_archive(path, load_options)
     found = archive.get(post_id) or archive.get(post_id.removeprefix("./"))
     post = None if found is None else load_post(found.path, archive.root, load_options)
     if isinstance(post, Problem):
@@ -444,7 +279,7 @@ def _show(options: argparse.Namespace, tz: tzinfo) -> int:
 
 
 def _categories(options: argparse.Namespace, tz: tzinfo) -> int:
-    archive = _load(options.path, tz)
+    archive, _ = _open_archive(options.path, LoadOptions(tz=tz))
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column("count", justify="right")
     table.add_column("category")
@@ -456,7 +291,7 @@ def _categories(options: argparse.Namespace, tz: tzinfo) -> int:
 
 
 def _check(options: argparse.Namespace, tz: tzinfo) -> int:
-    archive = _load(options.path, tz, need_posts=False)
+    archive, _ = _open_archive(options.path, LoadOptions(tz=tz), need_posts=False)
     problems = archive.problems
     recovered = sum(1 for post in archive.posts if post.problems)
     console = _console()
@@ -608,3 +443,16 @@ def _index(options: argparse.Namespace, tz: tzinfo) -> int:
         )
     _console().print(Text(summary), soft_wrap=True)
     return 0
+
+
+_COMMANDS: Final[dict[str, _Command]] = {
+    READ: _open_reader,
+    "list": _list,
+    "show": _show,
+    "categories": _categories,
+    "check": _check,
+    "export-state": _export_state,
+    "import-state": _import_state,
+    "config": _config,
+    "index": _index,
+}

@@ -9,7 +9,6 @@ a missing file means every default. Every key is optional::
     date_format = "%Y-%m-%d %H:%M"    # strftime format of the list's date column
     mark_read = "open"                # "open", "delay" (after mark_read_delay s) or "key" (m)
     mark_read_delay = 2.0
-    list_columns = ["date", "title", "category"]
     sidebar_sort = "count"            # or "name"; the reader remembers changes here
 
     [archives]                        # named archives; a relative path is from this file
@@ -20,11 +19,11 @@ a missing file means every default. Every key is optional::
 
 Loading never fails: a syntax error gives every default and a message naming the file and
 line (tomllib's); a bad value gives that setting's default and a message naming the key and
-its line; an unknown key is ignored with a message. :func:`save_setting` changes one key in
-place (comments, order and the other keys are kept; the result is parsed back and checked
-before it replaces the file) and writes atomically: a temporary file in the same folder,
-fsync, ``os.replace``. Two readers saving at the same instant may lose one of the two
-changes; neither can leave a half-written file.
+its line; an unknown key is ignored with a message (a retired one, ``list_columns``, without).
+:func:`save_setting` changes one key in place with tomlkit (comments, order and the other keys
+are kept; the result is parsed back and checked before it replaces the file) and writes
+atomically: a temporary file in the same folder, fsync, ``os.replace``. Two readers saving at
+the same instant may lose one of the two changes; neither can leave a half-written file.
 """
 
 from __future__ import annotations
@@ -35,17 +34,19 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
 from newsreader import locations
 
 __all__ = [
-    "LIST_COLUMNS",
     "MARK_READ_MODES",
     "SIDEBAR_SORTS",
     "ConfigError",
@@ -60,8 +61,6 @@ MarkRead = Literal["open", "delay", "key"]
 SidebarSort = Literal["count", "name"]
 MARK_READ_MODES: tuple[MarkRead, ...] = ("open", "delay", "key")
 SIDEBAR_SORTS: tuple[SidebarSort, ...] = ("count", "name")
-LIST_COLUMNS = ("date", "title", "category", "tags", "source", "id")
-"""Columns the article list can show; ``title`` is required."""
 MAX_MARK_READ_DELAY = 3600.0
 
 
@@ -84,7 +83,6 @@ class Settings:
     mark_read: MarkRead = "open"
     mark_read_delay: float = 2.0
     """Seconds an article stays open before it counts as read, with ``mark_read = "delay"``."""
-    list_columns: tuple[str, ...] = ("date", "title", "category")
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> key(s), for ``App.set_keymap``."""
     sidebar_sort: SidebarSort = "count"
@@ -159,19 +157,6 @@ def _delay(value: object) -> float:
     return float(value)
 
 
-def _columns(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _Bad('must be a list of column names, like ["date", "title"]')
-    unknown = [item for item in value if item not in LIST_COLUMNS]
-    if unknown:
-        raise _Bad(f"unknown column {unknown[0]!r} (columns: {', '.join(LIST_COLUMNS)})")
-    if len(set(value)) != len(value):
-        raise _Bad("names a column twice")
-    if "title" not in value:
-        raise _Bad('must include "title"')
-    return tuple(value)
-
-
 _BINDING_ID = re.compile(r"^[A-Za-z_][\w.-]*$")
 _KEYS = re.compile(r"^[^\s,]+(,[^\s,]+)*$")
 
@@ -189,11 +174,13 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "date_format": _date_format,
     "mark_read": _one_of(MARK_READ_MODES),
     "mark_read_delay": _delay,
-    "list_columns": _columns,
     "sidebar_sort": _one_of(SIDEBAR_SORTS),
     "default_archive": _text,
 }
 _TABLES = ("archives", "keys")
+_RETIRED = frozenset({"list_columns"})
+"""Settings once documented that no longer mean anything: skipped without a message, so a
+file that followed the old documentation raises no warning (nor ``newsreader config``'s 1)."""
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -229,7 +216,7 @@ def load_settings(
 
     values: dict[str, Any] = {}
     for key, raw in data.items():
-        if key in _TABLES:
+        if key in _TABLES or key in _RETIRED:
             continue
         check = _CHECKS.get(key)
         if check is None:
@@ -324,12 +311,6 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _header_name(line: str) -> str | None:
-    """The dotted table name of a ``[table]`` line, else None."""
-    header = _HEADER.match(line)
-    return ".".join(_split_key(header.group(1))) if header else None
-
-
 def _split_key(dotted: str) -> list[str]:
     parts = re.findall(_PART, dotted)
     return [part[1:-1] if part[:1] in "\"'" else part for part in parts]
@@ -402,7 +383,7 @@ def save_setting(key: str, value: object, path: Path | None = None) -> None:
         elif table == "keys":
             _key_entry(name, value)
         else:
-            _CHECKS[key](list(value) if isinstance(value, tuple) else value)
+            _CHECKS[key](value)
     except _Bad as error:
         raise ConfigError(f"cannot save {key}: {error}") from None
     stored = _toml_ready(value)
@@ -434,43 +415,23 @@ def save_setting(key: str, value: object, path: Path | None = None) -> None:
 
 
 def _edited(text: str, table: str, name: str, value: object, expected: object) -> str | None:
-    """``text`` with ``table.name`` (or top-level ``name``) set to ``value``, checked."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    new_line = f"{_toml_key(name)} = {_toml_value(value)}\n"
-
-    def fits(candidate: list[str]) -> str | None:
-        joined = "".join(candidate)
-        try:
-            return joined if tomllib.loads(joined) == expected else None
-        except tomllib.TOMLDecodeError:
-            return None
-
-    dotted = f"{table}.{name}" if table else name
-    at = _key_lines(text).get(dotted)
-    if at is not None:
-        start = at - 1
-        # The old value may span lines (a long list): replace up to where the file parses again.
-        for end in range(start + 1, len(lines) + 1):
-            result = fits([*lines[:start], new_line, *lines[end:]])
-            if result is not None:
-                return result
+    """``text`` with ``table.name`` (or top-level ``name``) set to ``value`` by tomlkit, which
+    keeps the comments and the layout; None unless it parses back (tomllib) as ``expected``."""
+    try:
+        document = tomlkit.parse(text)
+        if not table:
+            document[name] = value
+        elif table not in document:
+            document[table] = {name: value}  # a new table at the end, after a blank line
+        else:
+            section = document[table]
+            if not isinstance(section, MutableMapping):
+                return None
+            section[name] = value
+        edited = tomlkit.dumps(document)
+        return edited if tomllib.loads(edited) == expected else None
+    except (TOMLKitError, tomllib.TOMLDecodeError):
         return None
-    headers = [index for index, line in enumerate(lines) if _HEADER.match(line)]
-    if not table:
-        insert = headers[0] if headers else len(lines)
-        while insert > 0 and not lines[insert - 1].strip():
-            insert -= 1
-        return fits([*lines[:insert], new_line, *lines[insert:]])
-    own = next((index for index in headers if _header_name(lines[index]) == table), None)
-    if own is None:
-        gap = ["\n"] if lines and lines[-1].strip() else []
-        return fits([*lines, *gap, f"[{table}]\n", new_line])
-    insert = next((i for i in headers if i > own), len(lines))
-    while insert > own + 1 and not lines[insert - 1].strip():
-        insert -= 1
-    return fits([*lines[:insert], new_line, *lines[insert:]])
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -500,12 +461,8 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def _toml_ready(value: object) -> object:
-    """``value`` as tomllib would give it back (tuples as lists, paths as strings)."""
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, tuple):
-        return [_toml_ready(item) for item in value]
-    return value
+    """``value`` as tomllib would give it back (paths as strings)."""
+    return str(value) if isinstance(value, Path) else value
 
 
 def _toml_key(name: str) -> str:
@@ -513,21 +470,18 @@ def _toml_key(name: str) -> str:
 
 
 def _toml_value(value: object) -> str:
-    """A TOML literal for a string, bool, number, path or list of them."""
+    """A TOML literal for a string, bool, finite number or path, as ``newsreader config``
+    and the messages show a setting."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"cannot write {value!r} as a setting")
         return repr(value)
     if isinstance(value, Path):
         value = str(value)
     if isinstance(value, str):
         # A JSON string is a TOML basic string, except that TOML wants DEL escaped too.
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    raise ConfigError(f"cannot write a {type(value).__name__} as a setting")
+    raise TypeError(f"no setting is a {type(value).__name__}")
 
 
 def _toml_type(value: object) -> str:
