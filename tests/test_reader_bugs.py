@@ -9,10 +9,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from test_reader import TZ, article_title, notifications, rows, run, search, status, until
 from test_reader import write_post as write_sample
 from textual.pilot import Pilot
 
+from newsreader import app as app_module
+from newsreader import cli
 from newsreader.app import create_app
 from newsreader.archive import LoadOptions
 from newsreader.config import Settings
@@ -126,3 +129,16 @@ def _palette_text(pilot: Pilot[None]) -> str:
     from test_reader import screen_text
 
     return screen_text(pilot)
+
+
+def test_a_reader_that_crashed_exits_with_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class CrashedApp:
+        return_code = 1  # what Textual sets after an unhandled exception
+
+        def run(self) -> None:
+            return None
+
+    monkeypatch.setattr(app_module, "create_app", lambda *args, **kwargs: CrashedApp())
+    assert cli.main([str(tmp_path)]) == 1

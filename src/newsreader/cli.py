@@ -195,8 +195,10 @@ def _open_reader(options: argparse.Namespace, tz: tzinfo) -> int:
     root = _resolve_root(options.path)
     from newsreader.app import create_app  # the TUI's imports cost time; list does not need them
 
-    create_app(root, LoadOptions(tz=tz), settings=_settings()).run()
-    return 0
+    app = create_app(root, LoadOptions(tz=tz), settings=_settings())
+    app.run()
+    # A reader that crashed has printed its traceback: the exit status must say so too.
+    return app.return_code or 0
 
 
 # --- subcommands --------------------------------------------------------------------------
