@@ -133,6 +133,8 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str]]:
     calls: list[tuple[Path, str]] = []
 
     class Reader:
+        return_code = 0  # Textual's, after a reader closed normally
+
         def run(self) -> None:
             pass
 

@@ -34,8 +34,9 @@ from newsreader.archive import LoadOptions
 from newsreader.reader.feed import Batch
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
+from newsreader.screens.messages import FeedArrived
 from newsreader.screens.problems import ProblemsScreen
-from newsreader.screens.reader import FeedArrived, ReaderScreen
+from newsreader.screens.reader import ReaderScreen
 from newsreader.widgets.category_list import CategoryList
 from newsreader.widgets.timeline import Timeline
 
@@ -947,7 +948,7 @@ def test_the_command_palette_lists_the_readers_actions() -> None:
         assert "Reading mode" in screen_text(pilot)
         await pilot.press("down", "enter")
         await until(pilot, lambda: pilot.app.screen is reader, "the palette to close")
-        await until(pilot, lambda: reader.has_class("-reading"), "reading mode")
+        await until(pilot, lambda: reader.panes.reading_mode, "reading mode")
         assert not reader.article_list.display or "Articles" not in screen_text(pilot)
 
     run(scenario)
@@ -1220,9 +1221,9 @@ def test_a_small_80x24_terminal_shows_the_list_and_the_article() -> None:
         assert "Articles" not in screen_text(pilot)
         await pilot.press("p")
         assert article_title(pilot, reader) == FIRST_TITLE
-        assert reader.has_class("-reading")
+        assert reader.panes.reading_mode
         await pilot.press("escape")
-        assert not reader.has_class("-reading")
+        assert not reader.panes.reading_mode
         await open_long_article(pilot, reader)
         await pilot.press("z", "space")
         await until(pilot, lambda: pane.scroll_y > 0, "space to page in reading mode")

@@ -17,7 +17,8 @@ from newsreader.archive import LoadOptions
 from newsreader.archive.index_parse import prepare_workers
 from newsreader.config import ConfigError, Settings, load_settings, save_setting
 from newsreader.resources import styles_dir
-from newsreader.screens.reader import ReaderScreen, SettingChanged
+from newsreader.screens.messages import SettingChanged
+from newsreader.screens.reader import ReaderScreen
 
 STYLESHEETS = ("app.tcss", "article_list.tcss", "reading_pane.tcss")
 

@@ -13,6 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.archive import DATE_SPEC_HELP
+from newsreader.widgets.article_list import ArticleList
+from newsreader.widgets.category_list import CategoryList
+from newsreader.widgets.reading_pane import ReadingPane
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,6 +30,19 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, sections: Iterable[tuple[str, Iterable[BindingType]]]) -> None:
         super().__init__()
         self._sections = list(sections)
+
+    @classmethod
+    def of_reader(cls, reader: Iterable[BindingType], app: Iterable[BindingType]) -> HelpScreen:
+        """The reader's keys (``reader``: its screen's bindings), with each pane's own."""
+        return cls(
+            [
+                ("Everywhere", reader),
+                ("Article list", ArticleList.BINDINGS),
+                ("Reading pane", ReadingPane.BINDINGS),
+                ("Categories", CategoryList.BINDINGS),
+                ("App", app),
+            ]
+        )
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):

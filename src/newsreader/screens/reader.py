@@ -7,19 +7,13 @@ that post its batches back as messages. It holds no rule of its own about posts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Resize
-from textual.message import Message
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer
-from textual.worker import get_current_worker
 
 from newsreader.archive import DateRange, DateSpecError, Filter, LoadOptions, Post, parse_date_spec
 from newsreader.config import Settings
@@ -31,48 +25,22 @@ from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.links import copy_source, open_source
 from newsreader.screens.marking import Marking
+from newsreader.screens.messages import FeedArrived, SettingChanged
 from newsreader.screens.problems import ProblemsScreen
 from newsreader.screens.reader_keys import READER_BINDINGS
 from newsreader.state import ReadingState, archive_key
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.category_list import STARRED, UNREAD, CategoryList
+from newsreader.widgets.panes import Panes
 from newsreader.widgets.reading_pane import GoTo, ReadingPane
 from newsreader.widgets.search_bar import SearchBar
 from newsreader.widgets.sidebar import Sidebar
 from newsreader.widgets.status_line import StatusLine
 from newsreader.widgets.timeline import Timeline
 
-WIDE_LAYOUT_COLUMNS = 160
-"""From this width the list and the article stand side by side."""
-SIDEBAR_MIN_COLUMNS = 90
-"""Below this width the sidebar starts hidden (t shows it), leaving room to read."""
 NO_MORE_MATCHES = "No more matches: this is the last result."
 NO_EARLIER_MATCHES = "No earlier matches: this is the first result."
 VIEWS = {UNREAD: View.UNREAD, STARRED: View.STARRED}
-
-
-@dataclass
-class FeedArrived(Message):
-    """Something from the feed, for the loading of number ``generation``."""
-
-    generation: int
-    event: FeedEvent
-
-
-@dataclass
-class SearchResult(Message):
-    """Post ids the index found for a search text."""
-
-    text: str
-    ids: set[str]
-
-
-@dataclass
-class SettingChanged(Message):
-    """The user changed something worth remembering (the app saves it to the settings)."""
-
-    key: str
-    value: object
 
 
 class ReaderScreen(Screen[None]):
@@ -88,23 +56,19 @@ class ReaderScreen(Screen[None]):
         self.feed = ArchiveFeed(root, options)
         self.marking = Marking(self, self.model, self.settings, self.marks_changed)
         self._generation = 0
-        self._sidebar_wanted: bool | None = None
-        """The user's choice with t; None follows the terminal's width."""
         self.article_list = ArticleList(id="article-list")
         self.reading_pane = ReadingPane(id="reading-pane")
         self.sidebar = Sidebar(self.model, id="sidebar")
-        self.search_bar = SearchBar(id="search")
+        self.search_bar = SearchBar(lambda text: self.feed.search(text), id="search")
+        self.panes = Panes(self.sidebar, self.article_list, self.reading_pane)
+        self.status_line = StatusLine(id="status")
 
     # --- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="panes"):
-            yield self.sidebar
-            with Vertical(id="main"):
-                yield self.article_list
-                yield self.reading_pane
+        yield self.panes
         yield self.search_bar
-        yield StatusLine(id="status")
+        yield self.status_line
         yield Footer()
 
     def on_mount(self) -> None:
@@ -122,17 +86,6 @@ class ReaderScreen(Screen[None]):
         self.feed.stop()
         if self.model.marks is not None:
             self.model.marks.state.close()
-
-    def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width >= WIDE_LAYOUT_COLUMNS, "-wide")
-        if self._sidebar_wanted is None:
-            self._show_sidebar(event.size.width >= SIDEBAR_MIN_COLUMNS)
-
-    def _show_sidebar(self, show: bool) -> None:
-        # A class, not an inline style, so reading mode's rule can still hide it.
-        self.sidebar.set_class(not show, "-hidden")
-        if not show and self.sidebar.has_focus_within:
-            self.article_list.focus()
 
     # --- an archive: its marks, its feed, its watcher --------------------------------------
 
@@ -164,7 +117,7 @@ class ReaderScreen(Screen[None]):
             self.post_message(FeedArrived(generation, event))
 
         self.model.loading = True
-        self.query_one(StatusLine).progress(0, 1)
+        self.status_line.progress(0, 1)
         self.feed.run(emit)
 
     @on(FeedArrived)
@@ -175,7 +128,7 @@ class ReaderScreen(Screen[None]):
         if isinstance(event, Notice):
             self.notify(event.text, severity="warning", timeout=8)
         elif isinstance(event, Progress):
-            self.query_one(StatusLine).progress(event.done, event.total)
+            self.status_line.progress(event.done, event.total)
         else:
             self._take_batch(event)
 
@@ -183,11 +136,11 @@ class ReaderScreen(Screen[None]):
         model = self.model
         applied = model.apply(batch)
         if batch.finished:
-            self.query_one(StatusLine).progress(1, 1)
+            self.status_line.progress(1, 1)
         if applied.changed_ids:
             self.reading_pane.forget(set(applied.changed_ids))
         if applied.search_stale:
-            self._run_search()
+            self.search_bar.search_again()
         self._show()
         if batch.expected:
             self.call_after_refresh(self.feed.first_painted.set)
@@ -210,7 +163,7 @@ class ReaderScreen(Screen[None]):
         # An untouched list follows the newest posts as they arrive.
         article_list.set_posts(model.visible, model.archive.labels, article_list.moved_by_user)
         status = model.status()
-        self.query_one(StatusLine).show(status.filters, status.shown, status.total)
+        self.status_line.show(status.filters, status.shown, status.total)
         pane = self.reading_pane
         if model.open_post is None and pane.post is not None:
             article_list.opened_id = None
@@ -332,7 +285,7 @@ class ReaderScreen(Screen[None]):
 
     @on(ReadingPane.MatchesChanged)
     def _matches_changed(self, event: ReadingPane.MatchesChanged) -> None:
-        self.query_one(StatusLine).show_matches(
+        self.status_line.show_matches(
             event.current, event.count, searching=event.searching, capped=event.capped
         )
 
@@ -342,29 +295,13 @@ class ReaderScreen(Screen[None]):
         """Show the search bar and type into it."""
         self.search_bar.open()
 
-    @on(SearchBar.Wanted)
-    def _search_wanted(self, event: SearchBar.Wanted) -> None:
-        if event.submitted:
-            self.article_list.focus()
-        self._run_search()
+    @on(SearchBar.Found)
+    def _search_found(self, event: SearchBar.Found) -> None:
+        self.set_filter(self.model.filter.with_changes(text=event.text), event.ids)
 
-    def _run_search(self) -> None:
-        text = self.search_bar.value
-        if text.strip():
-            self._search(text)  # the filter changes when the index answers: no flicker
-        else:
-            self.set_filter(self.model.filter.with_changes(text=text))
-
-    @work(thread=True, exclusive=True, group="search")
-    def _search(self, text: str) -> None:
-        ids = self.feed.search(text)
-        if not get_current_worker().is_cancelled:
-            self.post_message(SearchResult(text, ids))
-
-    @on(SearchResult)
-    def _search_found(self, event: SearchResult) -> None:
-        if event.text == self.search_bar.value:  # else typing went on: a newer one is coming
-            self.set_filter(self.model.filter.with_changes(text=event.text), event.ids)
+    @on(SearchBar.Submitted)
+    def _search_submitted(self) -> None:
+        self.article_list.focus()
 
     # --- filters and views -----------------------------------------------------------------
 
@@ -428,14 +365,7 @@ class ReaderScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        sections = [
-            ("Everywhere", self.BINDINGS),
-            ("Article list", ArticleList.BINDINGS),
-            ("Reading pane", ReadingPane.BINDINGS),
-            ("Categories", [*CategoryList.BINDINGS]),
-            ("App", self.app.BINDINGS),
-        ]
-        self.app.push_screen(HelpScreen(sections))
+        self.app.push_screen(HelpScreen.of_reader(self.BINDINGS, self.app.BINDINGS))
 
     def action_open_source(self) -> None:
         """Open the post's source address in the browser."""
@@ -447,20 +377,15 @@ class ReaderScreen(Screen[None]):
 
     def action_find_category(self) -> None:
         """Type to narrow the category list."""
-        self._sidebar_wanted = True
-        self._show_sidebar(True)
-        self.remove_class("-reading")
-        self.sidebar.categories.narrowing.focus()
+        self.panes.find_category()
 
     def action_toggle_sidebar(self) -> None:
         """Hide or show the sidebar."""
-        self._sidebar_wanted = not self.sidebar.display
-        self._show_sidebar(self._sidebar_wanted)
+        self.panes.toggle_sidebar()
 
     def action_toggle_reading_mode(self) -> None:
         """Give the article the whole screen, or bring the panes back."""
-        self.toggle_class("-reading")
-        (self.reading_pane if self.has_class("-reading") else self.article_list).focus()
+        self.panes.toggle_reading_mode()
 
     def action_reload(self) -> None:
         """Read the archive again from disk."""
@@ -477,35 +402,12 @@ class ReaderScreen(Screen[None]):
 
     def action_cycle_pane(self, step: int) -> None:
         """Move the focus to the next (or previous) pane."""
-        candidates: list[Widget] = [
-            self.sidebar.categories.options,
-            self.query_one(Timeline),
-            self.article_list,
-            self.reading_pane,
-        ]
-        panes = [pane for pane in candidates if _shown(pane)]
-        if panes:
-            index = next((i for i, pane in enumerate(panes) if pane is self.focused), -1)
-            panes[(index + step) % len(panes)].focus()
+        self.panes.cycle_focus(step, self.focused)
 
     def action_back(self) -> None:
         """Step back: close the search, leave the article, or go to the sidebar."""
         if self.search_bar.has_focus:
             self.search_bar.close()
             self.article_list.focus()
-        elif self.reading_pane.has_focus:
-            self.remove_class("-reading")
-            self.article_list.focus()
-        elif self.article_list.has_focus and _shown(self.sidebar):
-            self.sidebar.categories.options.focus()
-
-
-def _shown(widget: Widget) -> bool:
-    """Whether the widget and all its ancestors are displayed."""
-    node: Widget | None = widget
-    while isinstance(node, Widget):
-        if not node.display:
-            return False
-        parent = node.parent
-        node = parent if isinstance(parent, Widget) else None
-    return True
+        else:
+            self.panes.back()
