@@ -160,8 +160,10 @@ class ReaderScreen(Screen[None]):
         article_list = self.article_list
         article_list.empty_message = model.empty_message()
         article_list.highlight_terms = model.filter.terms.required
-        # An untouched list follows the newest posts as they arrive.
-        article_list.set_posts(model.visible, model.archive.labels, article_list.moved_by_user)
+        if article_list.posts is not model.visible:
+            # An untouched list follows the newest posts as they arrive.
+            labels = model.archive.labels
+            article_list.set_posts(model.visible, labels, article_list.moved_by_user)
         status = model.status()
         self.status_line.show(status.filters, status.shown, status.total)
         pane = self.reading_pane
@@ -299,8 +301,8 @@ class ReaderScreen(Screen[None]):
     def _search_found(self, event: SearchBar.Found) -> None:
         self.set_filter(self.model.filter.with_changes(text=event.text), event.ids)
 
-    @on(SearchBar.Submitted)
-    def _search_submitted(self) -> None:
+    @on(SearchBar.Confirmed)
+    def _search_confirmed(self) -> None:
         self.article_list.focus()
 
     # --- filters and views -----------------------------------------------------------------

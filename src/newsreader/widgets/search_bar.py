@@ -31,7 +31,7 @@ class SearchBar(Input):
         ids: set[str] | None
 
     @dataclass
-    class Submitted(Message):
+    class Confirmed(Message):
         """The user pressed enter: go on to the results."""
 
     def __init__(self, search: Callable[[str], set[str]], *, id: str | None = None) -> None:
@@ -69,7 +69,7 @@ class SearchBar(Input):
     def _on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.search_again()
-        self.post_message(self.Submitted())
+        self.post_message(self.Confirmed())
 
     def search_again(self) -> None:
         """Search for the text now (the posts changed under the last answer, or typing paused)."""

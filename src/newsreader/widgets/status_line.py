@@ -14,6 +14,10 @@ class StatusLine(Horizontal):
     While a search is on and an article open, its right end says "match 3 of 12".
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._said: tuple[str, int, int] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static("", id="status-text")
         yield Static("", id="status-matches")
@@ -21,6 +25,9 @@ class StatusLine(Horizontal):
 
     def show(self, filters: str, shown: int, total: int) -> None:
         """Say what is filtered and how many posts are shown."""
+        if self._said == (filters, shown, total):
+            return  # asked after every mark and move: an update repaints the line
+        self._said = (filters, shown, total)
         text = Text(no_wrap=True, overflow="ellipsis")
         if filters:
             text.append(filters, style="bold")
