@@ -17,22 +17,15 @@ from pathlib import Path
 import pytest
 
 from newsreader import locations
-from newsreader.archive import (
-    LoadOptions,
-    Post,
-    Problem,
-    SearchTerms,
-    index_parse,
-    index_rows,
-    index_snapshot,
-    index_store,
-    load_archive,
-)
-from newsreader.archive import index as index_module
+from newsreader.archive import LoadOptions, Post, Problem, SearchTerms, load_archive
 from newsreader.archive.index import ArchiveIndex, RefreshResult, default_index_dir
-from newsreader.archive.index_scan import scan
-from newsreader.archive.index_snapshot import snapshot_path
-from newsreader.archive.index_store import SCHEMA_VERSION, index_file_name
+from newsreader.archive.index import rows as index_rows
+from newsreader.archive.index import snapshot as index_snapshot
+from newsreader.archive.index import sql as index_sql
+from newsreader.archive.index import store as index_store
+from newsreader.archive.index import workers as index_parse
+from newsreader.archive.index.snapshot import snapshot_path
+from newsreader.archive.index.store import SCHEMA_VERSION, index_file_name
 from newsreader.archive.loader import find_post_files
 from newsreader.archive.query import search_text
 
@@ -159,20 +152,6 @@ def test_the_newest_posts_come_first_and_in_the_loaders_order(
     assert total == same_total == len(expected)
     assert [metadata(post) for post in first] == [metadata(post) for post in expected[:7]]
     assert [metadata(post) for post in everything] == [metadata(post) for post in expected]
-
-
-def test_scan_finds_what_find_post_files_finds_in_a_hostile_archive(tmp_path: Path) -> None:
-    hostile = pytest.importorskip("hostile_archive")
-    root = tmp_path / "hostile"
-    hostile.write_hostile_archive(root)
-    root = root.resolve()
-    expected_problems: list[Problem] = []
-    expected = find_post_files(root, expected_problems)
-    found = scan(root)
-    assert sorted(os.fsdecode(rel) for rel in found.files) == sorted(
-        path.relative_to(root).as_posix() for path in expected
-    )
-    assert sorted(map(str, found.problems)) == sorted(map(str, expected_problems))
 
 
 def test_a_hostile_archive_indexes_as_it_loads(
@@ -414,8 +393,8 @@ def test_a_warm_start_reads_the_snapshot_while_it_is_current(
         assert [metadata(post) for post in index.posts()] == expected
     # A current snapshot is believed: doctor one to prove it is what is read.
     with sqlite3.connect(index_path(archive, cache)) as connection:
-        generation, changes = index_module._version(connection)
-        rows = connection.execute(f"SELECT {index_rows.ENTRY_COLUMNS} FROM entries").fetchall()
+        generation, changes = index_store.version(connection)
+        rows = connection.execute(index_sql.SELECT_ENTRIES).fetchall()
     doctored = [(row[0], row[1], "doctored", *row[3:]) for row in rows]
     # Written in parts, as an index writes a large one: every part is read back.
     index_snapshot.save_snapshot(path, generation, changes, [doctored[:1], doctored[1:]])

@@ -20,7 +20,9 @@ from test_reader import TZ, notifications, rows, status, until, write_post
 from textual.pilot import Pilot
 
 from newsreader.app import create_app
-from newsreader.archive import LoadOptions, index_parse, index_rows
+from newsreader.archive import LoadOptions
+from newsreader.archive.index import rows as index_rows
+from newsreader.archive.index import workers as index_parse
 from newsreader.archive.index import ArchiveIndex
 from newsreader.screens import reader as reader_module
 from newsreader.screens.reader import ReaderScreen

@@ -1,45 +1,8 @@
-"""The on-disk index of an archive: a cache of every post's metadata and text, and search.
+"""The :class:`ArchiveIndex` itself: its state, reads and refreshes (see the package docstring).
 
-Opening a 100,000-post archive must not parse 100,000 files, and a search must not read them.
-The index keeps, in one SQLite file per archive root (``<cache dir>/index/index-<hash of the
-resolved root>.sqlite3``, see :func:`newsreader.locations.cache_dir`), every file's size and
-modification time, the post the loader made of it (metadata only), the problems met, and the
-post's search text in a trigram full-text table. It is a cache: deleting it loses nothing.
-
-API::
-
-    index = ArchiveIndex.open(root, options)     # never raises because of the index file
-    index.notices                                # what went wrong with it (rebuilt, temporary)
-    posts = index.posts()                        # all posts, newest first, body "" (fast)
-    first, total = index.newest(300)             # the newest 300 and the count (instant)
-    result = index.refresh(progress, cancelled)  # stat every file, parse only what changed
-    index.folders_unchanged()                    # no file added or deleted since (cheap)
-    result.added, result.changed, result.removed # post ids, relative to the caller's list
-    index.posts(result.added + result.changed)   # just those posts
-    index.search(SearchTerms.parse('北京 "a b" -c'))  # -> set of post ids
-    index.problems(), index.skipped()            # as Archive.problems / Archive.skipped
-    index.save_snapshot()                        # rows for a fast next start (close does it)
-    index.close()                                # or: with ArchiveIndex.open(...) as index:
-
-``refresh`` is the only method that reads post files. On an empty index it is the cold build:
-files are parsed in a pool of worker processes and written in batches, so a cancelled or
-interrupted build keeps what it wrote and the next refresh goes on from there. A refresh with
-nothing to do costs one ``stat`` per file. Its result is relative to the caller's view: the
-list the last full ``posts()`` returned (or, before any, what the index held) plus every
-refresh result since, so the caller can apply it to its ``Archive`` as is, even when another
-program sharing the index read (or rebuilt) some of it; such rows are taken, not re-parsed.
-
-``posts()`` gives metadata only: ``body`` is ``""`` and ``extra`` empty, to keep 100,000 posts
-small and quick to build; the reader loads the post it opens with
-:func:`~newsreader.archive.loader.load_post`. Calls may come from different threads: a refresh
-(one at a time) writes on its own connection while ``posts``/``search`` read the last
-committed state on another. The pool uses the ``spawn`` start method, so a program that
-refreshes a large archive must guard its main module (``if __name__ == "__main__":``).
-
-Whatever is wrong with the index file (made by another schema version or with other load
-options, damaged, unreadable, locked beyond the busy timeout, in a folder that cannot be
-written) ends in a rebuilt or temporary index and a notice in :attr:`ArchiveIndex.notices`
-and the next :class:`RefreshResult`, never in an exception.
+Its SQL is in :mod:`.sql`, the file and its transactions in :mod:`.store`, how files become
+rows and rows posts in :mod:`.rows`, the parsing processes in :mod:`.workers`, the full-text
+queries in :mod:`.search` and the warm-start copy of the rows in :mod:`.snapshot`.
 """
 
 from __future__ import annotations
@@ -50,43 +13,52 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self, TypeVar
+from typing import Final, Self, TypeVar
 
 from newsreader import locations
-from newsreader.archive.index_parse import parsed_batches
-from newsreader.archive.index_rows import (
-    ENTRY_COLUMNS,
+from newsreader.archive.index import sql
+from newsreader.archive.index.rows import (
     KIND_POST,
     KIND_SKIPPED,
     ParsedFile,
+    Row,
     RowDecoder,
+    file_part,
+    is_post,
+    newest_first,
     problems_of,
 )
-from newsreader.archive.index_scan import FileStamp, RelPath, folders_unchanged, scan
-from newsreader.archive.index_search import matching_ids
-from newsreader.archive.index_snapshot import (
+from newsreader.archive.index.search import matching_ids
+from newsreader.archive.index.snapshot import (
     is_current,
     load_snapshot,
     save_snapshot,
     snapshot_path,
 )
-from newsreader.archive.index_store import (
-    Busy,
+from newsreader.archive.index.store import (
+    IN_LIMIT,
     Store,
+    delete_rows,
     discard,
+    generation,
     is_busy,
-    open_store,
+    open_or_fallback,
     open_temporary_store,
+    read_transaction,
     reset_schema,
+    version,
+    write_transaction,
 )
-from newsreader.archive.loader import LoadOptions, display_path
+from newsreader.archive.index.workers import parsed_batches
+from newsreader.archive.loader import LoadOptions
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.query import SearchTerms
+from newsreader.archive.scan import FileStamp, RelPath, display_path, folders_unchanged, scan
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT", "ArchiveIndex", "RefreshResult", "default_index_dir"]
 
@@ -99,8 +71,6 @@ _LOOKUP_BELOW: Final = 1500
 _RACY_NS: Final = 2_000_000_000
 """A file modified this close to the scan may change again within the same timestamp tick."""
 _RACY_MTIME: Final = -1
-_IN_LIMIT: Final = 500
-"""Values per ``IN (...)`` list, well under SQLite's variable limit."""
 
 ProgressCallback = Callable[[int, int], None]
 CancelCallback = Callable[[], bool]
@@ -200,7 +170,7 @@ class ArchiveIndex:
         options = options or LoadOptions()
         folder = cache_dir if cache_dir is not None else default_index_dir()
         notices: list[str] = []
-        store = _open_or_fallback(folder, root, options, busy_timeout, notices)
+        store = open_or_fallback(folder, root, options, busy_timeout, notices)
         return cls(root, options, store, folder, busy_timeout, notices)
 
     @property
@@ -246,19 +216,15 @@ class ArchiveIndex:
             return
         connection = self._store.reader
         try:
-            with self._store.read_lock:
-                connection.execute("BEGIN")
-                try:
-                    generation, changes = _version(connection)
-                    if changes < 0 or is_current(path, generation, changes):
-                        return
-                    cursor = connection.execute(f"SELECT {ENTRY_COLUMNS} FROM entries")
-                    # A part at a time: all the rows at once would be ~100 MB at 100,000
-                    # posts, beside the reader's own posts (its peak, after a first build).
-                    parts = iter(partial(cursor.fetchmany, _SNAPSHOT_PART), [])
-                    save_snapshot(path, generation, changes, parts)
-                finally:
-                    connection.execute("COMMIT")
+            with self._store.read_lock, read_transaction(connection):
+                current, changes = version(connection)
+                if changes < 0 or is_current(path, current, changes):
+                    return
+                cursor = connection.execute(sql.SELECT_ENTRIES)
+                # A part at a time: all the rows at once would be ~100 MB at 100,000
+                # posts, beside the reader's own posts (its peak, after a first build).
+                parts = iter(partial(cursor.fetchmany, _SNAPSHOT_PART), [])
+                save_snapshot(path, current, changes, parts)
         except (OSError, sqlite3.Error):
             # Only a shortcut is lost: the next start reads the index itself, and this
             # program is closing, with no one left to tell.
@@ -380,8 +346,7 @@ class ArchiveIndex:
         rebuild: bool,
         workers: int | None,
     ) -> RefreshResult:
-        generation = self._read_generation()
-        if self._indexed is None or generation != self._generation:
+        if self._indexed is None or generation(self._store.writer) != self._generation:
             # Unknown, or another program rebuilt the index: take what it holds now. The
             # caller's view stays, and the end of this refresh reconciles the two.
             self._load_state()
@@ -430,16 +395,16 @@ class ArchiveIndex:
                 for batch in batches:
                     self._write(batch)
                     for parsed in batch:
-                        rel, kind, post_id = parsed[0], parsed[3], parsed[4]
-                        indexed[rel] = (parsed[1], parsed[2])
-                        if kind == KIND_POST:
+                        rel = parsed.rel
+                        indexed[rel] = (parsed.size, parsed.mtime_ns)
+                        if parsed.kind == KIND_POST:
                             indexed_posts.add(rel)
-                            (changed if rel in shown else added).append(post_id)
+                            (changed if rel in shown else added).append(parsed.post_id)
                             shown.add(rel)
                         else:
                             indexed_posts.discard(rel)
-                            if kind == KIND_SKIPPED:
-                                skipped.append(Problem(post_id, parsed[6]))
+                            if parsed.kind == KIND_SKIPPED:
+                                skipped.append(Problem(parsed.post_id, parsed.title))
                     done += len(batch)
                     if progress is not None:
                         progress(done, len(todo))
@@ -451,7 +416,7 @@ class ArchiveIndex:
             if len(todo) >= _LOOKUP_BELOW:
                 # A build fills the writer's page cache (tens of MB) with pages of the
                 # full-text index that a reader program's small refreshes never need again.
-                self._store.writer.execute("PRAGMA shrink_memory")
+                self._store.writer.execute(sql.SHRINK_MEMORY)
         # What the caller shows and the index holds now differ by files deleted or no longer
         # posts, and by posts another program indexed: report both (a few set operations).
         vanished, appeared = shown - indexed_posts, indexed_posts - shown
@@ -475,30 +440,42 @@ class ArchiveIndex:
     def _write(self, batch: list[ParsedFile]) -> None:
         """Upsert parsed files and their texts, in one transaction."""
         connection = self._store.writer
-        rels = [parsed[0] for parsed in batch]
-        with _write_transaction(connection):
-            _delete_rows(connection, rels)
+        with write_transaction(connection):
+            delete_rows(connection, [parsed.rel for parsed in batch])
             # Rowids are given here (the write lock is held), so texts can go in by rowid;
             # from the AUTOINCREMENT sequence, so none is ever reused.
-            base = connection.execute(
-                "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'entries'"
-            ).fetchone()[0]
             base = max(
-                base,
-                connection.execute("SELECT coalesce(max(rowid), 0) FROM entries").fetchone()[0],
+                connection.execute(sql.LAST_SEQUENCE).fetchone()[0],
+                connection.execute(sql.LAST_ROWID).fetchone()[0],
             )
             connection.executemany(
-                "INSERT INTO entries(rowid, rel, size, mtime_ns, kind, id, path, title, us,"
-                " utc_offset, categories, tags, source_url, problems)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(base + number, *parsed[:13]) for number, parsed in enumerate(batch, 1)],
-            )
-            connection.executemany(
-                "INSERT INTO fts(rowid, text) VALUES (?, ?)",
+                sql.INSERT_ENTRY,
                 [
-                    (base + number, parsed[13])
+                    (
+                        base + number,
+                        parsed.rel,
+                        parsed.size,
+                        parsed.mtime_ns,
+                        parsed.kind,
+                        parsed.post_id,
+                        parsed.real_path,
+                        parsed.title,
+                        parsed.micros,
+                        parsed.utc_offset,
+                        parsed.categories,
+                        parsed.tags,
+                        parsed.source_url,
+                        parsed.problems,
+                    )
                     for number, parsed in enumerate(batch, 1)
-                    if parsed[13] is not None
+                ],
+            )
+            connection.executemany(
+                sql.ADD_TEXT,
+                [
+                    (base + number, parsed.text)
+                    for number, parsed in enumerate(batch, 1)
+                    if parsed.text is not None
                 ],
             )
 
@@ -509,12 +486,10 @@ class ArchiveIndex:
         wanted = {rel: stamp for rel, stamp in todo if stamp[1] != _RACY_MTIME}
         rels = list(wanted)
         found: dict[RelPath, tuple[int, str]] = {}
-        for start in range(0, len(rels), _IN_LIMIT):
-            part = rels[start : start + _IN_LIMIT]
+        for start in range(0, len(rels), IN_LIMIT):
+            part = rels[start : start + IN_LIMIT]
             for rel, size, mtime_ns, kind, post_id in self._store.writer.execute(
-                "SELECT rel, size, mtime_ns, kind, id FROM entries"
-                f" WHERE rel IN ({_marks(len(part))})",
-                part,
+                sql.stamps_of_files(len(part)), part
             ):
                 if wanted[rel] == (size, mtime_ns):
                     found[rel] = (kind, post_id)
@@ -522,49 +497,36 @@ class ArchiveIndex:
 
     def _delete(self, rels: list[RelPath]) -> None:
         connection = self._store.writer
-        with _write_transaction(connection):
-            _delete_rows(connection, rels)
+        with write_transaction(connection):
+            delete_rows(connection, rels)
 
     def _clear(self) -> None:
         """Empty the index (a new generation); the caller's view stays."""
         connection = self._store.writer
-        with _write_transaction(connection):
-            meta = dict(connection.execute("SELECT key, value FROM meta WHERE key != 'generation'"))
-            reset_schema(connection, meta)
-        self._generation = self._read_generation()
-
-    def _read_generation(self) -> str:
-        row = self._store.writer.execute(
-            "SELECT value FROM meta WHERE key = 'generation'"
-        ).fetchone()
-        return str(row[0]) if row else ""
+        with write_transaction(connection):
+            reset_schema(connection, dict(connection.execute(sql.CLEARED_META)))
+        self._generation = generation(connection)
 
     def _load_state(self) -> None:
         """Take what the index holds now as what this program knows it holds."""
-        connection = self._store.writer
-        connection.execute("BEGIN")
-        try:
-            rows = connection.execute("SELECT rel, size, mtime_ns, kind FROM entries").fetchall()
-            generation = connection.execute(
-                "SELECT value FROM meta WHERE key = 'generation'"
-            ).fetchone()
-        finally:
-            connection.execute("COMMIT")
-        self._set_state(rows, str(generation[0]) if generation else "", show=False)
+        with read_transaction(self._store.writer) as connection:
+            rows = connection.execute(sql.FILE_STATE).fetchall()
+            current = generation(connection)
+        self._set_state(rows, current, show=False)
 
-    def _set_state(self, rows: list[tuple[Any, ...]], generation: str, *, show: bool) -> None:
-        """Set the index's files from rows ending with ``rel, size, mtime_ns, kind``;
-        ``show``: they are also the caller's view (posts() just returned them)."""
+    def _set_state(self, rows: list[Row], current: str, *, show: bool) -> None:
+        """Set the index's files from entry rows (or :class:`FileRow` ones) of generation
+        ``current``; ``show``: they are also the caller's view (posts() just returned them)."""
         indexed: dict[RelPath, FileStamp] = {}
         posts: set[RelPath] = set()
         for row in rows:
-            rel, size, mtime_ns, kind = row[-4:]
+            rel, size, mtime_ns, kind = file_part(row)  # a FileRow, unpacked: 100,000 turns
             indexed[rel] = (size, mtime_ns)
             if kind == KIND_POST:
                 posts.add(rel)
         with self._state_lock:
             self._indexed, self._indexed_posts = indexed, posts
-            self._generation = generation
+            self._generation = current
             if show:
                 self._shown = set(posts)
 
@@ -578,18 +540,13 @@ class ArchiveIndex:
 
     def _read_posts(self, ids: list[str] | None) -> list[Post]:
         connection = self._store.reader
-        select = f"SELECT {ENTRY_COLUMNS} FROM entries"
         with self._store.read_lock:
             if ids is not None:
-                rows: list[tuple[Any, ...]] = []
-                for start in range(0, len(ids), _IN_LIMIT):
-                    part = ids[start : start + _IN_LIMIT]
-                    rows.extend(
-                        connection.execute(
-                            f"{select} WHERE kind = 0 AND id IN ({_marks(len(part))})", part
-                        )
-                    )
-                return self._decoder.posts(_newest_first(rows))
+                rows: list[Row] = []
+                for start in range(0, len(ids), IN_LIMIT):
+                    part = ids[start : start + IN_LIMIT]
+                    rows.extend(connection.execute(sql.posts_by_id(len(part)), part))
+                return self._decoder.posts(newest_first(rows))
         # These rows become the caller's view, which refreshes are relative to, so a refresh
         # in another thread finishes first: its changes are then in the rows, not lost
         # between a view taken before its last commit and a result nobody applies. Called
@@ -598,93 +555,64 @@ class ArchiveIndex:
         with self._refresh_lock:
             own_refresh = self._refreshing
             connection = self._store.reader  # the store may have been replaced meanwhile
-            with self._store.read_lock:
-                # One read transaction, one pass (SQLite costs per row, not per column) for
-                # the posts and the files.
-                connection.execute("BEGIN")
-                try:
-                    generation, changes = _version(connection)
-                    snapshot = self._snapshot_path()
-                    found = (
-                        load_snapshot(snapshot, generation, changes)
-                        if snapshot is not None and changes >= 0
-                        else None
-                    )
-                    rows = found if found is not None else connection.execute(select).fetchall()
-                finally:
-                    connection.execute("COMMIT")
+            # One read transaction, one pass (SQLite costs per row, not per column) for the
+            # posts and the files.
+            with self._store.read_lock, read_transaction(connection):
+                current, changes = version(connection)
+                snapshot = self._snapshot_path()
+                found = (
+                    load_snapshot(snapshot, current, changes)
+                    if snapshot is not None and changes >= 0
+                    else None
+                )
+                rows = (
+                    found
+                    if found is not None
+                    else connection.execute(sql.SELECT_ENTRIES).fetchall()
+                )
             if not own_refresh:
-                self._set_state(rows, generation, show=True)
+                self._set_state(rows, current, show=True)
                 if found is None and snapshot is not None and changes >= 0:
                     # Read the slow way: keep them for the next start while they are in hand
                     # (save_snapshot would read them all again).
                     with contextlib.suppress(OSError):
-                        save_snapshot(snapshot, generation, changes, [rows])
-        return self._decoder.posts(_newest_first([row for row in rows if row[-1] == KIND_POST]))
+                        save_snapshot(snapshot, current, changes, [rows])
+        return self._decoder.posts(newest_first([row for row in rows if is_post(row)]))
 
     def _read_newest(self, limit: int) -> tuple[list[Post], int]:
         connection = self._store.reader
-        with self._store.read_lock:
-            connection.execute("BEGIN")
-            try:
-                rows = connection.execute(
-                    f"SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = 0"
-                    " ORDER BY us DESC, id DESC LIMIT ?",
-                    (max(limit, 0),),
-                ).fetchall()
-                (total,) = connection.execute(
-                    "SELECT count(*) FROM entries WHERE kind = 0"
-                ).fetchone()
-            finally:
-                connection.execute("COMMIT")
+        with self._store.read_lock, read_transaction(connection):
+            rows = connection.execute(sql.NEWEST_POSTS, (max(limit, 0),)).fetchall()
+            (total,) = connection.execute(sql.COUNT_POSTS).fetchone()
         return self._decoder.posts(rows), int(total)
 
     def _read_written_after(self, row: int) -> tuple[list[Post], int]:
         connection = self._store.reader
-        with self._store.read_lock:
-            connection.execute("BEGIN")
-            try:
-                (last,) = connection.execute(
-                    "SELECT coalesce(max(rowid), 0) FROM entries"
-                ).fetchone()
-                rows = connection.execute(
-                    f"SELECT {ENTRY_COLUMNS} FROM entries"
-                    " WHERE kind = 0 AND rowid > ? AND rowid <= ?",
-                    (row, last),
-                ).fetchall()
-            finally:
-                connection.execute("COMMIT")
-        return self._decoder.posts(_newest_first(rows)), int(last)
+        with self._store.read_lock, read_transaction(connection):
+            (last,) = connection.execute(sql.LAST_ROWID).fetchone()
+            rows = connection.execute(sql.POSTS_WRITTEN_BETWEEN, (row, last)).fetchall()
+        return self._decoder.posts(newest_first(rows)), int(last)
 
     def _read_skipped(self) -> list[Problem]:
         with self._store.read_lock:
-            rows = self._store.reader.execute(
-                "SELECT id, title FROM entries WHERE kind = ? ORDER BY id", (KIND_SKIPPED,)
-            ).fetchall()
+            rows = self._store.reader.execute(sql.SKIPPED_FILES, (KIND_SKIPPED,)).fetchall()
         return [Problem(post_id, message) for post_id, message in rows]
 
     def _read_recovered(self) -> list[Problem]:
         with self._store.read_lock:
-            rows = self._store.reader.execute(
-                "SELECT id, problems FROM entries WHERE kind = 0 AND problems IS NOT NULL"
-                " ORDER BY id"
-            ).fetchall()
+            rows = self._store.reader.execute(sql.RECOVERED_PROBLEMS).fetchall()
         return problems_of(rows)
 
     def _read_ids(self) -> list[str]:
         with self._store.read_lock:
-            rows = self._store.reader.execute("SELECT id FROM entries WHERE kind = 0").fetchall()
+            rows = self._store.reader.execute(sql.POST_IDS).fetchall()
         return [post_id for (post_id,) in rows]
 
     def _search(self, terms: SearchTerms) -> set[str]:
         connection = self._store.reader
-        with self._store.read_lock:
-            # One snapshot: the cost estimates and the query see the same index.
-            connection.execute("BEGIN")
-            try:
-                return matching_ids(connection, terms)
-            finally:
-                connection.execute("COMMIT")
+        # One snapshot: the cost estimates and the query see the same index.
+        with self._store.read_lock, read_transaction(connection):
+            return matching_ids(connection, terms)
 
     # --- trouble ----------------------------------------------------------------------------
 
@@ -716,7 +644,7 @@ class ArchiveIndex:
             if old.path is not None:
                 discard(old.path)
             notices.append(f"The index was damaged ({error}); it is being rebuilt.")
-            store = _open_or_fallback(
+            store = open_or_fallback(
                 self._folder, self.root, self.options, self._busy_timeout, notices
             )
         self._store = store
@@ -737,68 +665,6 @@ class ArchiveIndex:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _open_or_fallback(
-    folder: Path, root: Path, options: LoadOptions, busy_timeout: float, notices: list[str]
-) -> Store:
-    try:
-        return open_store(folder, root, options, busy_timeout, notices)
-    except Busy as error:
-        notices.append(
-            f"The index in {folder} is locked by another program ({error}); "
-            "using a temporary index this time."
-        )
-    except (OSError, sqlite3.Error) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        notices.append(
-            f"The index cannot be kept in {folder} ({reason}); "
-            "using a temporary index, so the next start reads every file again."
-        )
-    return open_temporary_store(root, options, busy_timeout, notices)
-
-
-@contextlib.contextmanager
-def _write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error; counted in ``changes``."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        connection.execute(
-            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'"
-        )
-        yield connection
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
-
-
-def _version(connection: sqlite3.Connection) -> tuple[str, int]:
-    """The index's generation and change count (inside a read transaction)."""
-    meta = dict(
-        connection.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'changes')")
-    )
-    # Both are made with the schema; -1 (no snapshot is ever saved with it) if not.
-    return str(meta.get("generation", "")), int(meta.get("changes", -1))
-
-
-def _delete_rows(connection: sqlite3.Connection, rels: list[RelPath]) -> None:
-    """Delete the entries of these files, and the texts of those that were posts."""
-    rows: list[tuple[int, int]] = []
-    for start in range(0, len(rels), _IN_LIMIT):
-        part = rels[start : start + _IN_LIMIT]
-        rows.extend(
-            connection.execute(
-                f"SELECT rowid, kind FROM entries WHERE rel IN ({_marks(len(part))})", part
-            )
-        )
-    if not rows:
-        return
-    connection.executemany(
-        "DELETE FROM fts WHERE rowid = ?", [(rowid,) for rowid, kind in rows if kind == KIND_POST]
-    )
-    connection.executemany("DELETE FROM entries WHERE rowid = ?", [(rowid,) for rowid, _ in rows])
-
-
 def _settled(stamp: FileStamp, scan_started_ns: int) -> FileStamp:
     """The stamp to record: a file modified within a timestamp tick or so of the scan could
     be rewritten, same size, with the same mtime; record it as unknown so the next refresh
@@ -808,17 +674,6 @@ def _settled(stamp: FileStamp, scan_started_ns: int) -> FileStamp:
     if abs(mtime_ns - scan_started_ns) < _RACY_NS:
         return size, _RACY_MTIME
     return stamp
-
-
-def _marks(count: int) -> str:
-    return ", ".join("?" * count)
-
-
-def _newest_first(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """``entries`` rows sorted in place as Archive sorts posts (newest first, ties by id), so
-    its own sort then has nothing to do."""
-    rows.sort(key=lambda row: (row[3], row[0]), reverse=True)
-    return rows
 
 
 def _id_of(rel: RelPath) -> str:
