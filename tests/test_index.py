@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from newsreader import locations
-from newsreader.archive import LoadOptions, Post, Problem, SearchTerms, load_archive
+from newsreader.archive import LoadOptions, Post, SearchTerms, load_archive
 from newsreader.archive.index import ArchiveIndex, RefreshResult, default_index_dir
 from newsreader.archive.index import rows as index_rows
 from newsreader.archive.index import snapshot as index_snapshot
 from newsreader.archive.index import sql as index_sql
 from newsreader.archive.index import store as index_store
-from newsreader.archive.index import workers as index_parse
+from newsreader.archive.index import workers as index_workers
 from newsreader.archive.index.snapshot import snapshot_path
 from newsreader.archive.index.store import SCHEMA_VERSION, index_file_name
 from newsreader.archive.loader import find_post_files
@@ -348,7 +348,7 @@ def test_rebuild_reads_everything_again(
 def test_progress_and_cancel(
     tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_parse, "BATCH", 4)
+    monkeypatch.setattr(index_workers, "BATCH", 4)
     root = tmp_path / "many"
     (root / "_posts").mkdir(parents=True)
     for number in range(10):
@@ -372,8 +372,8 @@ def test_a_pool_of_processes_parses_like_this_process(
     tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
-    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
-    monkeypatch.setattr(index_parse, "CHUNK", 7)
+    monkeypatch.setattr(index_workers, "POOL_FROM", 1)
+    monkeypatch.setattr(index_workers, "CHUNK", 7)
     with open_index(root, cache, options) as index:
         result = index.refresh(workers=2)
         assert result.notices == ()
@@ -448,8 +448,8 @@ def test_a_dying_worker_process_only_slows_the_build(
     tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
-    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
-    monkeypatch.setattr(index_parse, "parse_chunk", _die_in_a_worker)
+    monkeypatch.setattr(index_workers, "POOL_FROM", 1)
+    monkeypatch.setattr(index_workers, "parse_chunk", _die_in_a_worker)
     with open_index(root, cache, options) as index:
         result = index.refresh(workers=2)
         assert any("stopped unexpectedly" in notice for notice in result.notices)
@@ -463,8 +463,8 @@ def test_without_worker_processes_the_build_runs_here(
         raise OSError(38, "Function not implemented")
 
     root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
-    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
-    monkeypatch.setattr(index_parse, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(index_workers, "POOL_FROM", 1)
+    monkeypatch.setattr(index_workers, "ProcessPoolExecutor", no_pool)
     with open_index(root, cache, options) as index:
         result = index.refresh(workers=2)
         assert any("no worker processes" in notice for notice in result.notices)
@@ -814,7 +814,7 @@ def test_posts_read_during_the_build_do_not_make_the_next_refresh_read_again(
 ) -> None:
     # The reader shows the posts built so far from its progress callback (the refresh's own
     # thread); the refresh must keep track of every file all the same.
-    monkeypatch.setattr(index_parse, "BATCH", 1)
+    monkeypatch.setattr(index_workers, "BATCH", 1)
     seen: list[int] = []
 
     def progress(done: int, total: int) -> None:
@@ -845,3 +845,22 @@ def test_an_index_made_before_the_newest_posts_index_gains_it(
     with contextlib.closing(sqlite3.connect(path)) as connection:
         names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
     assert "entries_newest" in names
+
+
+def test_entry_rows_are_named_in_the_order_they_are_read() -> None:
+    assert index_sql.ENTRY_COLUMNS.split(", ") == list(index_rows.EntryRow._fields)
+    file_fields = index_rows.FileRow._fields
+    assert index_rows.EntryRow._fields[-len(file_fields) :] == file_fields
+    assert f"SELECT {', '.join(file_fields)} FROM entries" == index_sql.FILE_STATE
+
+
+def test_row_paths_are_the_paths_pathlib_builds(tmp_path: Path) -> None:
+    make = index_rows.RowDecoder(tmp_path).path
+    for relative in ("a.md", "_posts/a.md", "_posts/2022/b.md", "_posts/2022/c.md", "x/\udce9.md"):
+        made, expected = make(relative), tmp_path / relative
+        assert (made, str(made), made.parent, made.name) == (
+            expected,
+            str(expected),
+            expected.parent,
+            expected.name,
+        )

@@ -21,9 +21,9 @@ from textual.pilot import Pilot
 
 from newsreader.app import create_app
 from newsreader.archive import LoadOptions
-from newsreader.archive.index import rows as index_rows
-from newsreader.archive.index import workers as index_parse
 from newsreader.archive.index import ArchiveIndex
+from newsreader.archive.index import rows as index_rows
+from newsreader.archive.index import workers as index_workers
 from newsreader.screens import reader as reader_module
 from newsreader.screens.reader import ReaderScreen
 
@@ -114,7 +114,7 @@ def test_a_first_build_is_shown_in_parts_and_ends_with_every_post_once(
 ) -> None:
     write_archive(tmp_path, 150)
     # Batches of 10, each taking 0.2 s: a part is shown after 1 s, the end comes after 3 s.
-    monkeypatch.setattr(index_parse, "BATCH", 10)
+    monkeypatch.setattr(index_workers, "BATCH", 10)
     real_parse = index_rows.parse_file
 
     def slow_parse(*args: object) -> object:

@@ -21,17 +21,15 @@ from types import TracebackType
 from typing import Final, Self, TypeVar
 
 from newsreader import locations
-from newsreader.archive.index import sql
+from newsreader.archive.index import entries, sql
 from newsreader.archive.index.rows import (
     KIND_POST,
     KIND_SKIPPED,
-    ParsedFile,
     Row,
     RowDecoder,
-    file_part,
-    is_post,
+    file_states,
     newest_first,
-    problems_of,
+    post_rows,
 )
 from newsreader.archive.index.search import matching_ids
 from newsreader.archive.index.snapshot import (
@@ -41,18 +39,14 @@ from newsreader.archive.index.snapshot import (
     snapshot_path,
 )
 from newsreader.archive.index.store import (
-    IN_LIMIT,
     Store,
-    delete_rows,
     discard,
     generation,
     is_busy,
     open_or_fallback,
     open_temporary_store,
     read_transaction,
-    reset_schema,
     version,
-    write_transaction,
 )
 from newsreader.archive.index.workers import parsed_batches
 from newsreader.archive.loader import LoadOptions
@@ -352,7 +346,7 @@ class ArchiveIndex:
             self._load_state()
         indexed, indexed_posts, shown = self._state()
         if rebuild:
-            self._clear()
+            self._generation = entries.clear(self._store.writer)  # the caller's view stays
             indexed.clear()
             indexed_posts.clear()
         started = time.time_ns()
@@ -370,7 +364,7 @@ class ArchiveIndex:
         changed: list[str] = []
         skipped: list[Problem] = []
         if gone:
-            self._delete(gone)
+            entries.delete_files(self._store.writer, gone)
             for rel in gone:
                 del indexed[rel]
                 indexed_posts.discard(rel)
@@ -393,7 +387,7 @@ class ArchiveIndex:
             batches = parsed_batches(self.root, self.options, todo, workers, self._notice)
             try:
                 for batch in batches:
-                    self._write(batch)
+                    entries.write_parsed(self._store.writer, batch)
                     for parsed in batch:
                         rel = parsed.rel
                         indexed[rel] = (parsed.size, parsed.mtime_ns)
@@ -437,93 +431,22 @@ class ArchiveIndex:
 
     # --- the database -----------------------------------------------------------------------
 
-    def _write(self, batch: list[ParsedFile]) -> None:
-        """Upsert parsed files and their texts, in one transaction."""
-        connection = self._store.writer
-        with write_transaction(connection):
-            delete_rows(connection, [parsed.rel for parsed in batch])
-            # Rowids are given here (the write lock is held), so texts can go in by rowid;
-            # from the AUTOINCREMENT sequence, so none is ever reused.
-            base = max(
-                connection.execute(sql.LAST_SEQUENCE).fetchone()[0],
-                connection.execute(sql.LAST_ROWID).fetchone()[0],
-            )
-            connection.executemany(
-                sql.INSERT_ENTRY,
-                [
-                    (
-                        base + number,
-                        parsed.rel,
-                        parsed.size,
-                        parsed.mtime_ns,
-                        parsed.kind,
-                        parsed.post_id,
-                        parsed.real_path,
-                        parsed.title,
-                        parsed.micros,
-                        parsed.utc_offset,
-                        parsed.categories,
-                        parsed.tags,
-                        parsed.source_url,
-                        parsed.problems,
-                    )
-                    for number, parsed in enumerate(batch, 1)
-                ],
-            )
-            connection.executemany(
-                sql.ADD_TEXT,
-                [
-                    (base + number, parsed.text)
-                    for number, parsed in enumerate(batch, 1)
-                    if parsed.text is not None
-                ],
-            )
-
     def _indexed_elsewhere(
         self, todo: list[tuple[RelPath, FileStamp]]
     ) -> dict[RelPath, tuple[int, str]]:
         """``rel -> (kind, id)`` of the files the index already holds with these stamps."""
         wanted = {rel: stamp for rel, stamp in todo if stamp[1] != _RACY_MTIME}
-        rels = list(wanted)
-        found: dict[RelPath, tuple[int, str]] = {}
-        for start in range(0, len(rels), IN_LIMIT):
-            part = rels[start : start + IN_LIMIT]
-            for rel, size, mtime_ns, kind, post_id in self._store.writer.execute(
-                sql.stamps_of_files(len(part)), part
-            ):
-                if wanted[rel] == (size, mtime_ns):
-                    found[rel] = (kind, post_id)
-        return found
-
-    def _delete(self, rels: list[RelPath]) -> None:
-        connection = self._store.writer
-        with write_transaction(connection):
-            delete_rows(connection, rels)
-
-    def _clear(self) -> None:
-        """Empty the index (a new generation); the caller's view stays."""
-        connection = self._store.writer
-        with write_transaction(connection):
-            reset_schema(connection, dict(connection.execute(sql.CLEARED_META)))
-        self._generation = generation(connection)
+        return entries.stamped_elsewhere(self._store.writer, wanted)
 
     def _load_state(self) -> None:
         """Take what the index holds now as what this program knows it holds."""
-        with read_transaction(self._store.writer) as connection:
-            rows = connection.execute(sql.FILE_STATE).fetchall()
-            current = generation(connection)
+        rows, current = entries.file_state(self._store.writer)
         self._set_state(rows, current, show=False)
 
     def _set_state(self, rows: list[Row], current: str, *, show: bool) -> None:
         """Set the index's files from entry rows (or :class:`FileRow` ones) of generation
         ``current``; ``show``: they are also the caller's view (posts() just returned them)."""
-        indexed: dict[RelPath, FileStamp] = {}
-        posts: set[RelPath] = set()
-        for row in rows:
-            rel, size, mtime_ns, kind = file_part(row)  # a FileRow, unpacked: 100,000 turns
-            indexed[rel] = (size, mtime_ns)
-            if kind == KIND_POST:
-                posts.add(rel)
+        indexed, posts = file_states(rows)
         with self._state_lock:
             self._indexed, self._indexed_posts = indexed, posts
             self._generation = current
@@ -542,11 +465,7 @@ class ArchiveIndex:
         connection = self._store.reader
         with self._store.read_lock:
             if ids is not None:
-                rows: list[Row] = []
-                for start in range(0, len(ids), IN_LIMIT):
-                    part = ids[start : start + IN_LIMIT]
-                    rows.extend(connection.execute(sql.posts_by_id(len(part)), part))
-                return self._decoder.posts(newest_first(rows))
+                return self._decoder.posts(newest_first(entries.rows_by_id(connection, ids)))
         # These rows become the caller's view, which refreshes are relative to, so a refresh
         # in another thread finishes first: its changes are then in the rows, not lost
         # between a view taken before its last commit and a result nobody applies. Called
@@ -577,36 +496,29 @@ class ArchiveIndex:
                     # (save_snapshot would read them all again).
                     with contextlib.suppress(OSError):
                         save_snapshot(snapshot, current, changes, [rows])
-        return self._decoder.posts(newest_first([row for row in rows if is_post(row)]))
+        return self._decoder.posts(newest_first(post_rows(rows)))
 
     def _read_newest(self, limit: int) -> tuple[list[Post], int]:
-        connection = self._store.reader
-        with self._store.read_lock, read_transaction(connection):
-            rows = connection.execute(sql.NEWEST_POSTS, (max(limit, 0),)).fetchall()
-            (total,) = connection.execute(sql.COUNT_POSTS).fetchone()
-        return self._decoder.posts(rows), int(total)
+        with self._store.read_lock:
+            rows, total = entries.newest_rows(self._store.reader, limit)
+        return self._decoder.posts(rows), total
 
     def _read_written_after(self, row: int) -> tuple[list[Post], int]:
-        connection = self._store.reader
-        with self._store.read_lock, read_transaction(connection):
-            (last,) = connection.execute(sql.LAST_ROWID).fetchone()
-            rows = connection.execute(sql.POSTS_WRITTEN_BETWEEN, (row, last)).fetchall()
-        return self._decoder.posts(newest_first(rows)), int(last)
+        with self._store.read_lock:
+            rows, last = entries.rows_written_after(self._store.reader, row)
+        return self._decoder.posts(newest_first(rows)), last
 
     def _read_skipped(self) -> list[Problem]:
         with self._store.read_lock:
-            rows = self._store.reader.execute(sql.SKIPPED_FILES, (KIND_SKIPPED,)).fetchall()
-        return [Problem(post_id, message) for post_id, message in rows]
+            return entries.skipped_problems(self._store.reader)
 
     def _read_recovered(self) -> list[Problem]:
         with self._store.read_lock:
-            rows = self._store.reader.execute(sql.RECOVERED_PROBLEMS).fetchall()
-        return problems_of(rows)
+            return entries.recovered_problems(self._store.reader)
 
     def _read_ids(self) -> list[str]:
         with self._store.read_lock:
-            rows = self._store.reader.execute(sql.POST_IDS).fetchall()
-        return [post_id for (post_id,) in rows]
+            return entries.post_ids(self._store.reader)
 
     def _search(self, terms: SearchTerms) -> set[str]:
         connection = self._store.reader

@@ -17,7 +17,7 @@ a message.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from operator import itemgetter
 from pathlib import Path
@@ -40,12 +40,11 @@ __all__ = [
     "ParsedFile",
     "Row",
     "RowDecoder",
-    "file_part",
-    "is_post",
+    "file_states",
     "newest_first",
     "parse_chunk",
     "parse_file",
-    "path_maker",
+    "post_rows",
     "problems_of",
 ]
 
@@ -134,14 +133,24 @@ _FILE_PART: Final = slice(-len(FileRow._fields), None)
 _NEWEST_KEY: Final = itemgetter(_FIELDS.index("us"), _FIELDS.index("id"))
 
 
-def file_part(row: Row) -> Row:
-    """The :class:`FileRow` that ends an entry row (or a ``FILE_STATE`` row, whole)."""
-    return row[_FILE_PART]
+def file_states(rows: Iterable[Row]) -> tuple[dict[RelPath, FileStamp], set[RelPath]]:
+    """Each file's stamp, and the files that are posts, from entry rows (or
+    :class:`FileRow` ones: an entry row ends with one)."""
+    stamps: dict[RelPath, FileStamp] = {}
+    posts: set[RelPath] = set()
+    file_part = _FILE_PART
+    for row in rows:  # 100,000 turns at a warm start: unpacked, not a FileRow made
+        rel, size, mtime_ns, kind = row[file_part]
+        stamps[rel] = (size, mtime_ns)
+        if kind == KIND_POST:
+            posts.add(rel)
+    return stamps, posts
 
 
-def is_post(row: Row) -> bool:
-    """Whether an entry row is a post."""
-    return bool(row[_KIND] == KIND_POST)
+def post_rows(rows: Iterable[Row]) -> list[Row]:
+    """The entry rows that are posts."""
+    kind = _KIND
+    return [row for row in rows if row[kind] == KIND_POST]
 
 
 def newest_first(rows: list[Row]) -> list[Row]:
@@ -212,13 +221,24 @@ class RowDecoder:
     Categories and tags are shared tuples (a few thousand distinct values for 100,000 posts),
     time zones one object per offset; ``body`` is empty and ``extra`` an empty mapping: both
     come from disk (``load_post``) when the post is opened.
+
+    Paths too are built from shared parts: ``Path(text)`` parses all its text (~2 µs, a large
+    share of listing 100,000 posts), but posts share a few folders, so each folder's Path is
+    made once and a post's path is that Path joined with the file's name (only the name is
+    parsed). Relative paths are those the scan makes: names joined by ``/``, never empty,
+    ``.`` or ``..``.
     """
 
     def __init__(self, root: Path) -> None:
-        self.path = path_maker(root)
-        """Relative path (clean: no ``.``, no empty part) -> Path under the root."""
+        self._root = root
+        self._folders: dict[str, Path] = {"": root}
         self._words: dict[str, tuple[str, ...]] = {"": ()}
         self._epochs: dict[int, datetime] = {}
+
+    def path(self, relative: str) -> Path:
+        """``root / relative``, for a clean relative path (see the class docstring)."""
+        folder, _, name = relative.rpartition("/")
+        return (self._folders.get(folder) or self._folder(folder)) / name
 
     def words(self, joined: str) -> tuple[str, ...]:
         """A shared tuple for space-joined words."""
@@ -240,7 +260,7 @@ class RowDecoder:
         # and only the first of a kind goes through a method.
         known_words = self._words
         epochs = self._epochs
-        path = self.path
+        folders = self._folders
         no_extra = _NO_EXTRA
         no_problems = ()
         out: list[Post] = []
@@ -248,10 +268,11 @@ class RowDecoder:
         # Unpacked, not read by attribute: the rows are plain tuples (see EntryRow).
         for post_id, real, title, micros, offset, categories, tags, source, problems, *_ in rows:
             epoch = epochs.get(offset) or self._epoch(offset)
+            folder, _, name = (post_id if real is None else os.fsdecode(real)).rpartition("/")
             append(
                 Post(
                     post_id,
-                    path(post_id if real is None else os.fsdecode(real)),
+                    (folders.get(folder) or self._folder(folder)) / name,
                     title,
                     epoch + timedelta(microseconds=micros),
                     known_words.get(categories) or self.words(categories),
@@ -264,30 +285,14 @@ class RowDecoder:
             )
         return out
 
+    def _folder(self, folder: str) -> Path:
+        path = self._folders[folder] = self._root / folder
+        return path
+
     def _epoch(self, offset: int) -> datetime:
         zone = UTC if offset == 0 else timezone(timedelta(seconds=offset))
         epoch = self._epochs[offset] = _EPOCH.astimezone(zone)
         return epoch
-
-
-def path_maker(root: Path) -> Callable[[str], Path]:
-    """A function making ``root / relative`` for clean relative paths, quickly.
-
-    ``Path(text)`` parses all its text: ~2 µs, a large share of listing 100,000 posts. Most
-    posts share a few folders, so each folder's Path is made once and a post's path is that
-    Path joined with the file's name (only the name is parsed). For the relative paths the
-    scan makes (names joined by ``/``: never empty, ``.`` or ``..``).
-    """
-    folders: dict[str, Path] = {"": root}
-
-    def joined(relative: str) -> Path:
-        folder, _, name = relative.rpartition("/")
-        parent = folders.get(folder)
-        if parent is None:
-            parent = folders[folder] = root / folder
-        return parent / name
-
-    return joined
 
 
 def problems_of(rows: Iterable[tuple[str, str | None]]) -> list[Problem]:

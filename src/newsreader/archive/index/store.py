@@ -1,4 +1,5 @@
-"""The index's SQLite file: where it lives, its schema, and what to do when it is unusable.
+"""The index's SQLite file: where it lives, its schema, its transactions, and what to do
+when it is unusable (the SQL itself is in :mod:`.sql`).
 
 The index is a cache, so nothing in it is precious: a file made by another schema version,
 for another folder or with other load options is cleared in place; a damaged or unreadable
@@ -28,10 +29,8 @@ from zoneinfo import ZoneInfo
 
 from newsreader import __version__, locations
 from newsreader.archive.index import sql
-from newsreader.archive.index.rows import KIND_POST
 from newsreader.archive.index.sql import SCHEMA_VERSION
 from newsreader.archive.loader import LoadOptions
-from newsreader.archive.scan import RelPath
 
 __all__ = [
     "IN_LIMIT",
@@ -39,7 +38,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "Busy",
     "Store",
-    "delete_rows",
     "discard",
     "generation",
     "index_file_name",
@@ -381,15 +379,3 @@ def generation(connection: sqlite3.Connection) -> str:
     """The index's generation: a new one each time it is cleared."""
     row = connection.execute(sql.GENERATION).fetchone()
     return str(row[0]) if row else ""
-
-
-def delete_rows(connection: sqlite3.Connection, rels: list[RelPath]) -> None:
-    """Delete the entries of these files, and the texts of those that were posts."""
-    rows: list[tuple[int, int]] = []
-    for start in range(0, len(rels), IN_LIMIT):
-        part = rels[start : start + IN_LIMIT]
-        rows.extend(connection.execute(sql.rows_of_files(len(part)), part))
-    if not rows:
-        return
-    connection.executemany(sql.DELETE_TEXT, [(rowid,) for rowid, kind in rows if kind == KIND_POST])
-    connection.executemany(sql.DELETE_ENTRY, [(rowid,) for rowid, _ in rows])
