@@ -1,4 +1,5 @@
-"""Finding and parsing the files of a Jekyll-style archive.
+"""Finding (with the one scanner, :mod:`newsreader.archive.scan`) and parsing the files of a
+Jekyll-style archive.
 
 Scraped archives are imperfect, so loading never gives up on a post it can read: broken
 YAML falls back to a line-based ``key: value`` reader, a missing date falls back to the file

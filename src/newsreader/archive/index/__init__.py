@@ -30,9 +30,11 @@ refresh result since, so the caller can apply it to its ``Archive`` as is, even 
 program sharing the index read (or rebuilt) some of it; such rows are taken, not re-parsed.
 
 The modules: :mod:`.archive_index` (the class), :mod:`.sql` (every SQL text), :mod:`.store`
-(the file, its schema and transactions), :mod:`.rows` (files to rows, rows to posts),
-:mod:`.workers` (parsing processes), :mod:`.search` (full-text queries), :mod:`.snapshot`
-(the warm-start copy of the rows). Callers outside import from this package only.
+(the file, its schema and transactions), :mod:`.entries` (the table read and written),
+:mod:`.rows` (files to rows, rows to posts), :mod:`.workers` (parsing processes),
+:mod:`.result` (what a refresh reports), :mod:`.search` (full-text queries) and
+:mod:`.snapshot` (the warm-start copy of the rows). Callers outside the package import from
+the package itself only.
 
 ``posts()`` gives metadata only: ``body`` is ``""`` and ``extra`` empty, to keep 100,000 posts
 small and quick to build; the reader loads the post it opens with

@@ -1,7 +1,8 @@
 """The :class:`ArchiveIndex` itself: its state, reads and refreshes (see the package docstring).
 
-Its SQL is in :mod:`.sql`, the file and its transactions in :mod:`.store`, how files become
-rows and rows posts in :mod:`.rows`, the parsing processes in :mod:`.workers`, the full-text
+Its SQL is in :mod:`.sql`, the file and its transactions in :mod:`.store`, the table's reads
+and writes in :mod:`.entries`, how files become rows and rows posts in :mod:`.rows`, the
+parsing processes in :mod:`.workers`, a refresh's result in :mod:`.result`, the full-text
 queries in :mod:`.search` and the warm-start copy of the rows in :mod:`.snapshot`.
 """
 
@@ -9,21 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Self, TypeVar
 
 from newsreader import locations
 from newsreader.archive.index import entries, sql
+from newsreader.archive.index.result import CancelCallback, ProgressCallback, RefreshResult, Tally
 from newsreader.archive.index.rows import (
-    KIND_POST,
     KIND_SKIPPED,
     Row,
     RowDecoder,
@@ -33,8 +31,6 @@ from newsreader.archive.index.rows import (
 )
 from newsreader.archive.index.search import matching_ids
 from newsreader.archive.index.snapshot import (
-    is_current,
-    load_snapshot,
     save_snapshot,
     snapshot_path,
 )
@@ -46,28 +42,23 @@ from newsreader.archive.index.store import (
     open_or_fallback,
     open_temporary_store,
     read_transaction,
-    version,
 )
 from newsreader.archive.index.workers import parsed_batches
 from newsreader.archive.loader import LoadOptions
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.query import SearchTerms
-from newsreader.archive.scan import FileStamp, RelPath, display_path, folders_unchanged, scan
+from newsreader.archive.scan import FileStamp, RelPath, folders_unchanged, scan
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT", "ArchiveIndex", "RefreshResult", "default_index_dir"]
 
 DEFAULT_BUSY_TIMEOUT: Final = 10.0
 """Seconds to wait for another program's write; a cold-build batch takes about one."""
-_SNAPSHOT_PART: Final = 5000
-"""Rows per part of a snapshot as it is written."""
 _LOOKUP_BELOW: Final = 1500
 """Files to parse below which the index is first asked whether another program did it."""
 _RACY_NS: Final = 2_000_000_000
 """A file modified this close to the scan may change again within the same timestamp tick."""
 _RACY_MTIME: Final = -1
 
-ProgressCallback = Callable[[int, int], None]
-CancelCallback = Callable[[], bool]
 _T = TypeVar("_T")
 
 
@@ -76,33 +67,8 @@ def default_index_dir() -> Path:
     return locations.cache_dir() / "index"
 
 
-@dataclass(frozen=True, slots=True)
-class RefreshResult:
-    """What one refresh changed, in post ids, and what it met on the way."""
-
-    added: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    """Posts whose file was deleted or is no longer a post."""
-    skipped: tuple[Problem, ...] = ()
-    """Files (re)read in this refresh that could not be loaded."""
-    notices: tuple[str, ...] = ()
-    """Trouble with the index itself (rebuilt, temporary...), for the user to see once."""
-    scanned: int = 0
-    """Post files found."""
-    parsed: int = 0
-    """Files read and parsed: 0 when nothing changed."""
-    cancelled: bool = False
-    """``cancelled()`` said stop; what was parsed is kept, the rest waits for the next refresh."""
-
-    @property
-    def has_changes(self) -> bool:
-        """Whether the list of posts changed."""
-        return bool(self.added or self.changed or self.removed)
-
-
 class ArchiveIndex:
-    """The index of one archive root; see the module docstring. Create with :meth:`open`."""
+    """The index of one archive root; see the package docstring. Create with :meth:`open`."""
 
     def __init__(
         self,
@@ -208,17 +174,9 @@ class ArchiveIndex:
         path = self._snapshot_path()
         if path is None:
             return
-        connection = self._store.reader
         try:
-            with self._store.read_lock, read_transaction(connection):
-                current, changes = version(connection)
-                if changes < 0 or is_current(path, current, changes):
-                    return
-                cursor = connection.execute(sql.SELECT_ENTRIES)
-                # A part at a time: all the rows at once would be ~100 MB at 100,000
-                # posts, beside the reader's own posts (its peak, after a first build).
-                parts = iter(partial(cursor.fetchmany, _SNAPSHOT_PART), [])
-                save_snapshot(path, current, changes, parts)
+            with self._store.read_lock:
+                entries.copy_to_snapshot(self._store.reader, path)
         except (OSError, sqlite3.Error):
             # Only a shortcut is lost: the next start reads the index itself, and this
             # program is closing, with no one left to tell.
@@ -360,24 +318,14 @@ class ArchiveIndex:
             for rel, stamp in files.items()
             if indexed.get(rel) != stamp
         )
-        added: list[str] = []
-        changed: list[str] = []
-        skipped: list[Problem] = []
+        tally = Tally(indexed, indexed_posts, shown)
         if gone:
             entries.delete_files(self._store.writer, gone)
-            for rel in gone:
-                del indexed[rel]
-                indexed_posts.discard(rel)
+            tally.forget(gone)
         if todo and len(todo) < _LOOKUP_BELOW:
             # Another program sharing the index may have read these already: take its rows.
             for rel, (kind, post_id) in self._indexed_elsewhere(todo).items():
-                indexed[rel] = files[rel]
-                if kind == KIND_POST:
-                    indexed_posts.add(rel)
-                    (changed if rel in shown else added).append(post_id)
-                    shown.add(rel)
-                else:
-                    indexed_posts.discard(rel)
+                tally.record(rel, files[rel], kind, post_id)
             todo = [item for item in todo if indexed.get(item[0]) != files[item[0]]]
         done = 0
         stopped = False
@@ -389,16 +337,10 @@ class ArchiveIndex:
                 for batch in batches:
                     entries.write_parsed(self._store.writer, batch)
                     for parsed in batch:
-                        rel = parsed.rel
-                        indexed[rel] = (parsed.size, parsed.mtime_ns)
-                        if parsed.kind == KIND_POST:
-                            indexed_posts.add(rel)
-                            (changed if rel in shown else added).append(parsed.post_id)
-                            shown.add(rel)
-                        else:
-                            indexed_posts.discard(rel)
-                            if parsed.kind == KIND_SKIPPED:
-                                skipped.append(Problem(parsed.post_id, parsed.title))
+                        stamp = (parsed.size, parsed.mtime_ns)
+                        tally.record(parsed.rel, stamp, parsed.kind, parsed.post_id)
+                        if parsed.kind == KIND_SKIPPED:
+                            tally.skipped.append(Problem(parsed.post_id, parsed.title))
                     done += len(batch)
                     if progress is not None:
                         progress(done, len(todo))
@@ -411,18 +353,12 @@ class ArchiveIndex:
                 # A build fills the writer's page cache (tens of MB) with pages of the
                 # full-text index that a reader program's small refreshes never need again.
                 self._store.writer.execute(sql.SHRINK_MEMORY)
-        # What the caller shows and the index holds now differ by files deleted or no longer
-        # posts, and by posts another program indexed: report both (a few set operations).
-        vanished, appeared = shown - indexed_posts, indexed_posts - shown
-        removed = [_id_of(rel) for rel in sorted(vanished)]
-        added.extend(_id_of(rel) for rel in sorted(appeared))
-        shown -= vanished
-        shown |= appeared
+        tally.reconcile()
         return RefreshResult(
-            added=tuple(added),
-            changed=tuple(changed),
-            removed=tuple(removed),
-            skipped=tuple(skipped),
+            added=tuple(tally.added),
+            changed=tuple(tally.changed),
+            removed=tuple(tally.removed),
+            skipped=tuple(tally.skipped),
             notices=self._take_notices(),
             scanned=len(files),
             parsed=done,
@@ -476,22 +412,12 @@ class ArchiveIndex:
             connection = self._store.reader  # the store may have been replaced meanwhile
             # One read transaction, one pass (SQLite costs per row, not per column) for the
             # posts and the files.
-            with self._store.read_lock, read_transaction(connection):
-                current, changes = version(connection)
-                snapshot = self._snapshot_path()
-                found = (
-                    load_snapshot(snapshot, current, changes)
-                    if snapshot is not None and changes >= 0
-                    else None
-                )
-                rows = (
-                    found
-                    if found is not None
-                    else connection.execute(sql.SELECT_ENTRIES).fetchall()
-                )
+            snapshot = self._snapshot_path()
+            with self._store.read_lock:
+                rows, current, changes, from_snapshot = entries.all_rows(connection, snapshot)
             if not own_refresh:
                 self._set_state(rows, current, show=True)
-                if found is None and snapshot is not None and changes >= 0:
+                if not from_snapshot and snapshot is not None and changes >= 0:
                     # Read the slow way: keep them for the next start while they are in hand
                     # (save_snapshot would read them all again).
                     with contextlib.suppress(OSError):
@@ -586,8 +512,3 @@ def _settled(stamp: FileStamp, scan_started_ns: int) -> FileStamp:
     if abs(mtime_ns - scan_started_ns) < _RACY_NS:
         return size, _RACY_MTIME
     return stamp
-
-
-def _id_of(rel: RelPath) -> str:
-    """A file's post id from its key, as ``loader.relative_id`` makes it."""
-    return display_path(os.fsdecode(rel))
