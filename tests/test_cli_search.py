@@ -14,6 +14,7 @@ import pytest
 from newsreader import cli
 from newsreader.archive import Filter, LoadOptions, load_archive, parse_date_spec
 from newsreader.archive.index import ArchiveIndex, default_index_dir
+from newsreader.archive.query import search_text
 from newsreader.cli import main
 from newsreader.state import ReadingState
 
@@ -118,7 +119,9 @@ def listed(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> list[s
 def in_memory(root: Path, text: str, **fields: object) -> list[str]:
     """What the archive loaded in memory says, with no index involved."""
     archive = load_archive(root, LoadOptions(tz=SHANGHAI))
-    return [post.id for post in archive.filter(Filter(text=text).with_changes(**fields))]
+    query = Filter(text=text).with_changes(**fields)
+    matches = {post.id for post in archive.posts if query.terms.matches(search_text(post))}
+    return [post.id for post in archive.filter(query, matches)]
 
 
 # --- the index's answer is the in-memory one ----------------------------------------------
@@ -188,7 +191,10 @@ def test_json_records_are_those_of_the_loaded_posts(capsys, archive: Path):
     for text in ("", "市场", "green"):
         code, out, _ = run(capsys, "list", archive, "--json", f"--search={text}")
         assert code == 0
-        wanted = [cli._post_record(post, loaded) for post in loaded.filter(Filter(text=text))]
+        terms = Filter(text=text).terms
+        matches = {post.id for post in loaded.posts if terms.matches(search_text(post))}
+        shown = loaded.filter(Filter(text=text), matches)
+        wanted = [cli._post_record(post, loaded) for post in shown]
         assert [json.loads(line) for line in out.splitlines()] == wanted
 
 

@@ -38,10 +38,10 @@ from newsreader.archive import LoadOptions, Post, Problem, find_post_files, load
 from newsreader.archive.dates import DateSpecError, parse_date_spec, parse_post_date
 from newsreader.archive.loader import _simple_mapping, display_path
 from newsreader.archive.query import _single_spaced, _without_links
+from newsreader.archive.source import find_source_url
 from newsreader.archive.text import clean_line, clean_text
 from newsreader.render import body_to_markdown, plain_text, render_article
 from newsreader.render.html2md import safe_href
-from newsreader.render.markdown import find_source_url
 
 EXAMPLES = int(os.environ.get("NEWSREADER_FUZZ_EXAMPLES") or 0)
 """Examples per property; 0 keeps each property's modest default."""

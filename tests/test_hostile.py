@@ -510,7 +510,7 @@ def test_an_unreadable_folder_is_reported_and_the_rest_loads(
         real_scandir = os.scandir
 
         def refusing_scandir(path: Any = ".") -> Any:
-            if Path(path) == locked.resolve():
+            if Path(os.fsdecode(path)) == locked.resolve():
                 raise PermissionError(13, "Permission denied", str(path))
             return real_scandir(path)
 

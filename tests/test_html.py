@@ -21,9 +21,9 @@ from rich.console import Console, RenderableType
 from rich.style import Style
 
 from newsreader.archive.post import Post
+from newsreader.archive.source import find_source_url
 from newsreader.render import ConvertedBody, body_to_markdown, plain_text, render_article
 from newsreader.render.article import DEFAULT_STYLES, ArticleStyles, render_body
-from newsreader.render.markdown import find_source_url
 
 SOURCE = "http://news.example.com/share.html?code=NW2022060312345"
 NAV_FOOTER = "[返回滚动新闻](//news.example.com/rolling/)｜[返回首页](//news.example.com/)"

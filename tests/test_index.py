@@ -17,22 +17,15 @@ from pathlib import Path
 import pytest
 
 from newsreader import locations
-from newsreader.archive import (
-    LoadOptions,
-    Post,
-    Problem,
-    SearchTerms,
-    index_parse,
-    index_rows,
-    index_snapshot,
-    index_store,
-    load_archive,
-)
-from newsreader.archive import index as index_module
+from newsreader.archive import LoadOptions, Post, SearchTerms, load_archive
 from newsreader.archive.index import ArchiveIndex, RefreshResult, default_index_dir
-from newsreader.archive.index_scan import scan
-from newsreader.archive.index_snapshot import snapshot_path
-from newsreader.archive.index_store import SCHEMA_VERSION, index_file_name
+from newsreader.archive.index import rows as index_rows
+from newsreader.archive.index import snapshot as index_snapshot
+from newsreader.archive.index import sql as index_sql
+from newsreader.archive.index import store as index_store
+from newsreader.archive.index import workers as index_workers
+from newsreader.archive.index.snapshot import snapshot_path
+from newsreader.archive.index.store import SCHEMA_VERSION, index_file_name
 from newsreader.archive.loader import find_post_files
 from newsreader.archive.query import search_text
 
@@ -159,20 +152,6 @@ def test_the_newest_posts_come_first_and_in_the_loaders_order(
     assert total == same_total == len(expected)
     assert [metadata(post) for post in first] == [metadata(post) for post in expected[:7]]
     assert [metadata(post) for post in everything] == [metadata(post) for post in expected]
-
-
-def test_scan_finds_what_find_post_files_finds_in_a_hostile_archive(tmp_path: Path) -> None:
-    hostile = pytest.importorskip("hostile_archive")
-    root = tmp_path / "hostile"
-    hostile.write_hostile_archive(root)
-    root = root.resolve()
-    expected_problems: list[Problem] = []
-    expected = find_post_files(root, expected_problems)
-    found = scan(root)
-    assert sorted(os.fsdecode(rel) for rel in found.files) == sorted(
-        path.relative_to(root).as_posix() for path in expected
-    )
-    assert sorted(map(str, found.problems)) == sorted(map(str, expected_problems))
 
 
 def test_a_hostile_archive_indexes_as_it_loads(
@@ -369,7 +348,7 @@ def test_rebuild_reads_everything_again(
 def test_progress_and_cancel(
     tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_parse, "BATCH", 4)
+    monkeypatch.setattr(index_workers, "BATCH", 4)
     root = tmp_path / "many"
     (root / "_posts").mkdir(parents=True)
     for number in range(10):
@@ -393,8 +372,8 @@ def test_a_pool_of_processes_parses_like_this_process(
     tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
-    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
-    monkeypatch.setattr(index_parse, "CHUNK", 7)
+    monkeypatch.setattr(index_workers, "POOL_FROM", 1)
+    monkeypatch.setattr(index_workers, "CHUNK", 7)
     with open_index(root, cache, options) as index:
         result = index.refresh(workers=2)
         assert result.notices == ()
@@ -414,8 +393,8 @@ def test_a_warm_start_reads_the_snapshot_while_it_is_current(
         assert [metadata(post) for post in index.posts()] == expected
     # A current snapshot is believed: doctor one to prove it is what is read.
     with sqlite3.connect(index_path(archive, cache)) as connection:
-        generation, changes = index_module._version(connection)
-        rows = connection.execute(f"SELECT {index_rows.ENTRY_COLUMNS} FROM entries").fetchall()
+        generation, changes = index_store.version(connection)
+        rows = connection.execute(index_sql.SELECT_ENTRIES).fetchall()
     doctored = [(row[0], row[1], "doctored", *row[3:]) for row in rows]
     # Written in parts, as an index writes a large one: every part is read back.
     index_snapshot.save_snapshot(path, generation, changes, [doctored[:1], doctored[1:]])
@@ -469,8 +448,8 @@ def test_a_dying_worker_process_only_slows_the_build(
     tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
-    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
-    monkeypatch.setattr(index_parse, "parse_chunk", _die_in_a_worker)
+    monkeypatch.setattr(index_workers, "POOL_FROM", 1)
+    monkeypatch.setattr(index_workers, "parse_chunk", _die_in_a_worker)
     with open_index(root, cache, options) as index:
         result = index.refresh(workers=2)
         assert any("stopped unexpectedly" in notice for notice in result.notices)
@@ -484,8 +463,8 @@ def test_without_worker_processes_the_build_runs_here(
         raise OSError(38, "Function not implemented")
 
     root = copy_archive(REPO / "sample_posts", tmp_path / "archive")
-    monkeypatch.setattr(index_parse, "POOL_FROM", 1)
-    monkeypatch.setattr(index_parse, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(index_workers, "POOL_FROM", 1)
+    monkeypatch.setattr(index_workers, "ProcessPoolExecutor", no_pool)
     with open_index(root, cache, options) as index:
         result = index.refresh(workers=2)
         assert any("no worker processes" in notice for notice in result.notices)
@@ -835,7 +814,7 @@ def test_posts_read_during_the_build_do_not_make_the_next_refresh_read_again(
 ) -> None:
     # The reader shows the posts built so far from its progress callback (the refresh's own
     # thread); the refresh must keep track of every file all the same.
-    monkeypatch.setattr(index_parse, "BATCH", 1)
+    monkeypatch.setattr(index_workers, "BATCH", 1)
     seen: list[int] = []
 
     def progress(done: int, total: int) -> None:
@@ -866,3 +845,22 @@ def test_an_index_made_before_the_newest_posts_index_gains_it(
     with contextlib.closing(sqlite3.connect(path)) as connection:
         names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
     assert "entries_newest" in names
+
+
+def test_entry_rows_are_named_in_the_order_they_are_read() -> None:
+    assert index_sql.ENTRY_COLUMNS.split(", ") == list(index_rows.EntryRow._fields)
+    file_fields = index_rows.FileRow._fields
+    assert index_rows.EntryRow._fields[-len(file_fields) :] == file_fields
+    assert f"SELECT {', '.join(file_fields)} FROM entries" == index_sql.FILE_STATE
+
+
+def test_row_paths_are_the_paths_pathlib_builds(tmp_path: Path) -> None:
+    make = index_rows.RowDecoder(tmp_path).path
+    for relative in ("a.md", "_posts/a.md", "_posts/2022/b.md", "_posts/2022/c.md", "x/\udce9.md"):
+        made, expected = make(relative), tmp_path / relative
+        assert (made, str(made), made.parent, made.name) == (
+            expected,
+            str(expected),
+            expected.parent,
+            expected.name,
+        )

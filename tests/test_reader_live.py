@@ -22,8 +22,10 @@ from test_reader import TZ, notifications, rows, status, until, write_post
 from textual.pilot import Pilot
 
 from newsreader.app import create_app
-from newsreader.archive import LoadOptions, index_parse, index_rows
+from newsreader.archive import LoadOptions
 from newsreader.archive.index import ArchiveIndex
+from newsreader.archive.index import rows as index_rows
+from newsreader.archive.index import workers as index_workers
 from newsreader.reader import feed as feed_module
 from newsreader.reader.feed import ArchiveFeed, Batch, FeedEvent
 from newsreader.screens.reader import ReaderScreen
@@ -121,7 +123,7 @@ def test_a_first_build_is_shown_in_parts_and_ends_with_every_post_once(
 ) -> None:
     write_archive(tmp_path, 150)
     # Batches of 10, each taking 0.2 s: a part is shown after 1 s, the end comes after 3 s.
-    monkeypatch.setattr(index_parse, "BATCH", 10)
+    monkeypatch.setattr(index_workers, "BATCH", 10)
     real_parse = index_rows.parse_file
 
     def slow_parse(*args: object) -> object:
@@ -167,7 +169,7 @@ def test_after_a_first_build_the_untouched_list_is_at_the_newest_post(
     (tmp_path / "_posts" / "later").mkdir()
     newest.rename(tmp_path / "_posts" / "later" / newest.name)
     settle(tmp_path)
-    monkeypatch.setattr(index_parse, "BATCH", 10)
+    monkeypatch.setattr(index_workers, "BATCH", 10)
     real_parse = index_rows.parse_file
 
     def slow_parse(*args: object) -> object:

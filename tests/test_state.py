@@ -22,7 +22,6 @@ from newsreader.state import (
     ReadingState,
     StateError,
     archive_key,
-    unread_by_category,
 )
 
 EIGHT = timezone(timedelta(hours=8))
@@ -159,11 +158,6 @@ def test_stars_can_be_set_in_bulk_and_undone(data: Path):
     assert state.starred_ids([post(1), post(2), post(3)]) == {post(1).id, post(2).id}
     state.undo(token)
     assert state.starred_ids([post(1), post(2)]) == set()
-
-
-def test_unread_counts_per_category():
-    posts = [post(1, categories=("a", "b")), post(2, categories=("a",)), post(3)]
-    assert unread_by_category(posts, {post(2).id}) == {"a": 1, "b": 1}
 
 
 def test_the_store_can_be_used_from_a_worker_thread(data: Path):

@@ -14,7 +14,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from newsreader.archive import LoadOptions
-from newsreader.archive.index_parse import prepare_workers
+from newsreader.archive.index import prepare_workers
 from newsreader.config import ConfigError, Settings, load_settings, save_setting
 from newsreader.resources import styles_dir
 from newsreader.screens.messages import SettingChanged

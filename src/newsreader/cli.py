@@ -37,6 +37,7 @@ from newsreader.archive import (
     parse_date_spec,
 )
 from newsreader.archive.loader import display_path, local_timezone
+from newsreader.archive.query import search_text
 from newsreader.cli_parser import READ, parse_arguments
 from newsreader.config import Settings, describe_settings, load_settings, write_atomically
 from newsreader.locations import config_path, data_dir
@@ -142,7 +143,14 @@ def _open_archive(
     for notice in notices:
         print(f"newsreader: warning: {notice}", file=sys.stderr)
     if failed:
-        archive, matches = load_archive(root, options), None
+        # The index could not be read after all: the files themselves, searched one by one
+        # with the very text the index would have held.
+        archive = load_archive(root, options)
+        matches = (
+            {post.id for post in archive.posts if terms.matches(search_text(post))}
+            if terms
+            else None
+        )
     if need_posts and not len(archive):
         raise CliError(f"no posts found in {root} (looked for .md, .markdown and .html files)")
     return archive, matches

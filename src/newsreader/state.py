@@ -81,7 +81,6 @@ __all__ = [
     "StateError",
     "UndoToken",
     "archive_key",
-    "unread_by_category",
 ]
 
 STATE_FILE_NAME = "state.sqlite3"
@@ -170,7 +169,7 @@ class ImportResult:
     """Why entries were skipped (the first few)."""
 
 
-class _Marks:
+class _MarkTable:
     """One archive's rows in memory, indexed for the fallback lookups."""
 
     def __init__(self, rows: Iterable[_Mark] = ()) -> None:
@@ -277,7 +276,7 @@ class ReadingState:
         """What the user should be told about opening: a damaged file moved aside, and so on."""
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
-        self._cache: _Marks | None = None
+        self._cache: _MarkTable | None = None
         self._version: int | None = None
         self._failed = False
         """Opening failed (a notice says why): reads see no marks; writes try again."""
@@ -407,7 +406,7 @@ class ReadingState:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _marks(self) -> _Marks:
+    def _marks(self) -> _MarkTable:
         """The archive's rows, reloaded when another connection committed since the last load."""
         conn = self._conn
         if conn is None and not self._failed:
@@ -418,13 +417,13 @@ class ReadingState:
                 raise StateError(f"could not read marks: {_reason(error)} ({self.path})") from None
         if conn is None:
             if self._cache is None:
-                self._cache = _Marks()
+                self._cache = _MarkTable()
             return self._cache
         try:
             version = conn.execute("PRAGMA data_version").fetchone()[0]
             if self._cache is None or version != self._version:
                 rows = conn.execute(_SELECT, (self.archive,)).fetchall()
-                self._cache = _Marks(_row_mark(row) for row in rows)
+                self._cache = _MarkTable(_row_mark(row) for row in rows)
                 self._version = version
         except sqlite3.Error as error:
             self._cache = None
@@ -497,7 +496,7 @@ class ReadingState:
         """
         previous: list[tuple[Post, bool]] = []
 
-        def rows(marks: _Marks, now: float) -> list[_Mark]:
+        def rows(marks: _MarkTable, now: float) -> list[_Mark]:
             previous.clear()
             new_rows = []
             for post, wanted_value in wanted:
@@ -514,7 +513,7 @@ class ReadingState:
             self._transaction(rows)
         return previous
 
-    def _transaction(self, compute: Callable[[_Marks, float], list[_Mark]]) -> list[_Mark]:
+    def _transaction(self, compute: Callable[[_MarkTable, float], list[_Mark]]) -> list[_Mark]:
         """Run ``compute`` on the freshest rows under the write lock and commit what it returns."""
         with self._lock:
             try:
@@ -594,7 +593,7 @@ class ReadingState:
             incoming[mark.post] = mark
         counts = Counter[str]()
 
-        def merged(marks: _Marks, now: float) -> list[_Mark]:
+        def merged(marks: _MarkTable, now: float) -> list[_Mark]:
             counts.clear()
             new_rows = []
             for mark in incoming.values():
@@ -634,15 +633,6 @@ def archive_key(root: Path, named: Mapping[str, Path] | None = None) -> str:
         except OSError:  # a configured path that cannot be resolved (a loop) names nothing
             continue
     return resolved.name or str(resolved)
-
-
-def unread_by_category(posts: Iterable[Post], read_ids: set[str]) -> Counter[str]:
-    """Unread posts per category slug (a post counts once in each of its categories)."""
-    counts = Counter[str]()
-    for post in posts:
-        if post.id not in read_ids:
-            counts.update(post.categories)
-    return counts
 
 
 def _row_mark(row: tuple[Any, ...]) -> _Mark:

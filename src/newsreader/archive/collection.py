@@ -2,19 +2,20 @@
 
 Filtering must stay well under 50 ms at 100,000 posts, so the archive keeps, besides the posts
 sorted newest first, each category's and tag's positions in that order and the timestamps for
-bisecting a date range; a text search scans only what the other filters left.
+bisecting a date range. Text is searched by the index (``ArchiveIndex.search``):
+:meth:`Archive.filter` takes the ids it found.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from newsreader.archive.post import Category, Post, Problem
-from newsreader.archive.query import Filter, search_text
+from newsreader.archive.query import Filter
 
 
 class Archive:
@@ -27,7 +28,6 @@ class Archive:
         self.scan_problems: list[Problem] = []
         """Folders or links that could not be followed."""
         self._posts: dict[str, Post] = {}
-        self._haystacks: dict[str, str] = {}
         self._dirty = True
         self._ordered: list[Post] = []
         self._neg_times: list[float] = []
@@ -41,24 +41,16 @@ class Archive:
 
     # --- changing --------------------------------------------------------------------------
 
-    def add(self, posts: Iterable[Post], search_texts: Mapping[str, str] | None = None) -> None:
-        """Add or replace posts (same id replaces).
-
-        ``search_texts`` may carry each post's :func:`search_text`, computed by a loading
-        thread, so the first search does not have to compute them all.
-        """
+    def add(self, posts: Iterable[Post]) -> None:
+        """Add or replace posts (same id replaces)."""
         for post in posts:
             self._posts[post.id] = post
-            self._haystacks.pop(post.id, None)
             self._dirty = True
-        if search_texts:
-            self._haystacks.update(search_texts)
 
     def remove(self, post_ids: Iterable[str]) -> None:
         """Forget posts, by id."""
         for post_id in post_ids:
             if self._posts.pop(post_id, None) is not None:
-                self._haystacks.pop(post_id, None)
                 self._dirty = True
 
     def _rebuild(self) -> None:
@@ -125,20 +117,17 @@ class Archive:
             categories.sort(key=lambda category: (-category.count, category.slug.casefold()))
         return categories
 
-    def search_text(self, post: Post) -> str:
-        """The case-folded text a search looks in, computed once per post."""
-        haystack = self._haystacks.get(post.id)
-        if haystack is None:
-            haystack = search_text(post)
-            self._haystacks[post.id] = haystack
-        return haystack
-
     def filter(self, query: Filter, text_matches: Container[str] | None = None) -> list[Post]:
         """The posts that match every part of ``query``, newest first.
 
-        ``text_matches`` holds the ids an index found for the query's text; without it the
-        text is matched here, against each post's search text.
+        The query's text is applied only through ``text_matches``: the ids of the posts the
+        index found for it (``ArchiveIndex.search(query.terms)``). A query with a text and no
+        ids is a caller's mistake (``ValueError``): the index's full-text table is the one
+        search, so nothing else may decide differently what a text matches.
         """
+        terms = query.terms
+        if terms and text_matches is None:
+            raise ValueError("a query with a text needs the ids the index matched for it")
         self._rebuild()
         ordered = self._ordered
         low, high = 0, len(ordered)
@@ -159,11 +148,8 @@ class Archive:
                 keep = set(selected)
                 positions = [position for position in positions if position in keep]
         posts = [ordered[position] for position in positions]
-        terms = query.terms
         if terms and text_matches is not None:
             posts = [post for post in posts if post.id in text_matches]
-        elif terms:
-            posts = [post for post in posts if terms.matches(self.search_text(post))]
         return posts
 
     def unread_counts(self, read_ids: AbstractSet[str]) -> dict[str, int]:

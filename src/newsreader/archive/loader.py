@@ -1,4 +1,5 @@
-"""Finding and parsing the files of a Jekyll-style archive.
+"""Finding (with the one scanner, :mod:`newsreader.archive.scan`) and parsing the files of a
+Jekyll-style archive.
 
 Scraped archives are imperfect, so loading never gives up on a post it can read: broken
 YAML falls back to a line-based ``key: value`` reader, a missing date falls back to the file
@@ -27,12 +28,11 @@ from frontmatter.default_handlers import YAMLHandler
 from newsreader.archive.collection import Archive
 from newsreader.archive.dates import parse_post_date
 from newsreader.archive.post import Post, Problem
-from newsreader.archive.text import clean_line, clean_text
-from newsreader.render.markdown import find_source_url
+from newsreader.archive.scan import display_path as display_path
+from newsreader.archive.scan import rel_to_path, relative_id, scan
+from newsreader.archive.source import find_source_url
+from newsreader.archive.text import clean_line
 
-POST_SUFFIXES = frozenset({".md", ".markdown", ".html"})
-# Jekyll's own build output and templates, and tooling folders, never hold posts.
-SKIPPED_DIRS = frozenset({"_site", "_layouts", "_includes", "_sass", "_data", "node_modules"})
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 MAX_FRONT_MATTER_VALUES = 20_000
@@ -100,51 +100,15 @@ def local_timezone() -> tzinfo:
 def find_post_files(root: Path, problems: list[Problem] | None = None) -> list[Path]:
     """Every candidate post file under ``root``, sorted, never leaving the root.
 
-    Symbolic links are followed only while they point inside the root, and a folder is
-    visited once, so link loops end. Folders that cannot be listed are reported.
+    The files :func:`~newsreader.archive.scan.scan` finds: symbolic links are followed only
+    while they point inside the root, and a folder is visited once, so link loops end.
+    Folders that cannot be listed are reported in ``problems``.
     """
     root = root.resolve()
-    found: list[Path] = []
-    visited: set[tuple[int, int]] = set()
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            folder_stat = folder.stat()
-            key = (folder_stat.st_dev, folder_stat.st_ino)
-            if key in visited:
-                continue
-            visited.add(key)
-            entries = list(os.scandir(folder))
-        except OSError as error:
-            _report(problems, root, folder, f"folder cannot be read ({error.strerror or error})")
-            continue
-        for entry in entries:
-            name = entry.name
-            path = Path(entry.path)
-            try:
-                is_link = entry.is_symlink()
-                if is_link and not _inside(path, root):
-                    _report(problems, root, path, "symbolic link leads out of the archive; skipped")
-                    continue
-                if entry.is_dir():
-                    if name not in SKIPPED_DIRS and not name.startswith("."):
-                        pending.append(path)
-                elif is_link and not os.path.exists(path):
-                    if os.path.splitext(name)[1].lower() in POST_SUFFIXES:
-                        _report(
-                            problems, root, path, "symbolic link to nothing (dangling); skipped"
-                        )
-                elif (
-                    entry.is_file()
-                    and not name.startswith(".")
-                    and os.path.splitext(name)[1].lower() in POST_SUFFIXES
-                ):
-                    found.append(path)
-            except OSError as error:
-                _report(problems, root, path, f"cannot be read ({error.strerror or error})")
-    found.sort()
-    return found
+    found = scan(root)
+    if problems is not None:
+        problems.extend(found.problems)
+    return sorted(rel_to_path(root, rel) for rel in found.files)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -177,27 +141,6 @@ def _opened_inside(descriptor: int, path: Path, root: Path) -> bool:
 
 def _under(real: str, folder: str) -> bool:
     return real.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
-
-
-def _report(problems: list[Problem] | None, root: Path, path: Path, message: str) -> None:
-    if problems is not None:
-        problems.append(Problem(relative_id(path, root), message))
-
-
-def relative_id(path: Path, root: Path) -> str:
-    """A post's id: its path relative to the root, with '/' separators, safe to display."""
-    try:
-        relative = path.relative_to(root).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    return display_path(relative)
-
-
-def display_path(path: str | Path) -> str:
-    """A path safe to print: undecodable bytes replaced, control characters removed."""
-    # File names that are not valid UTF-8 arrive with surrogate escapes; show them readably.
-    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return clean_text(text).replace("\n", " ").replace("\t", " ")
 
 
 # --- reading one file ---------------------------------------------------------------------

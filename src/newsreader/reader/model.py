@@ -109,10 +109,7 @@ class ReaderModel:
 
     def update(self) -> None:
         """Filter the archive again (after any change of posts, filter, view or marks)."""
-        matches = self.text_matches if self.searching else None
-        if self.searching and matches is None:
-            matches = set()  # the index has not answered yet: nothing is known to match
-        posts = self.archive.filter(self.filter, matches)
+        posts = self.archive.filter(self.filter, self._matches())
         marks = self.marks
         if marks is not None and (self.view is not View.ALL or self.unread_only):
             starred, read, kept = marks.starred_ids, marks.read_ids, self._kept_id
@@ -126,6 +123,12 @@ class ReaderModel:
                 )
             ]
         self.visible = posts
+
+    def _matches(self) -> set[str] | None:
+        """The ids the search matched; none at all while the index has not answered."""
+        if not self.searching:
+            return None
+        return self.text_matches if self.text_matches is not None else set()
 
     @property
     def _unread_view(self) -> bool:
@@ -168,8 +171,7 @@ class ReaderModel:
 
     def day_counts(self) -> tuple[Counter[str], Counter[str]]:
         """Posts per day for the timeline (every date) and for the chart (the dates chosen)."""
-        archive, query = self.archive, self.filter
-        matches = self.text_matches if self.searching else None
+        archive, query, matches = self.archive, self.filter, self._matches()
         undated = archive.filter(query.with_changes(dates=None), matches)
         shown = archive.filter(query, matches) if query.dates else undated
         return archive.day_counts(undated), archive.day_counts(shown)

@@ -25,6 +25,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from newsreader.archive.source import find_source_url
 from newsreader.archive.text import clean_text
 
 from .html2md import SENTINELS, html_to_markdown, image_line
@@ -43,12 +44,6 @@ _CONTENT_HTML = re.compile(
     r"<!--|<(?:script|style|iframe|noscript|template|object|svg|p|div|table|center|img|h[1-6])"
     r"(?=[\s/>]|$)|<[a-z][^<>]*\b(?:style|hidden)\b",
     re.IGNORECASE,
-)
-# No control or bidi character in an address: it is shown, and offered to open.
-_SOURCE_LINE = re.compile(
-    r"^[ \t]*<(https?://[^\s<>\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]+)>"
-    r"[ \t]*\r?$",
-    re.MULTILINE | re.IGNORECASE,
 )
 _AUTOLINK_LINE = re.compile(r"^[ \t]*<(?:https?://[^\s<>]*)?>[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _NAV_CANDIDATE = re.compile(r"^[ \t]*\[(?:返回|回到)[^\n]*$", re.MULTILINE)
@@ -89,17 +84,6 @@ class ConvertedBody:
     markdown: str
     source_url: str | None
     truncated: bool
-
-
-def find_source_url(body: str) -> str | None:
-    """The article's source: the last line that is only a bare `<http(s)://…>` autolink.
-
-    A regex and nothing else, since the loader calls it for every post; `<>` gives None.
-    """
-    if "<h" not in body and "<H" not in body:
-        return None
-    found = _SOURCE_LINE.findall(body)
-    return str(found[-1]) if found else None
 
 
 def body_to_markdown(body: str, max_chars: int = DEFAULT_MAX_CHARS) -> ConvertedBody:

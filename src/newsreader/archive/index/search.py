@@ -8,7 +8,7 @@ must not fold again) and ``detail=full``. Answers are exactly
 
 * A term of 3+ characters is an FTS5 phrase: consecutive trigrams, i.e. a substring.
 * A term of 1 or 2 characters has no trigram of its own, but every occurrence of it begins
-  some trigram, because each text ends with two :data:`~.index_rows.SENTINEL` characters. So
+  some trigram, because each text ends with two :data:`~.rows.SENTINEL` characters. So
   the posts holding it are those holding any indexed trigram that starts with it: the
   ``fts5vocab`` table lists those trigrams by term range (a few, or a few hundred), and the
   term becomes ``("合作协" OR "合作空" OR ...)``.
@@ -26,6 +26,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Final
 
+from newsreader.archive.index import sql
 from newsreader.archive.query import SearchTerms
 
 __all__ = ["SHORT_TERM", "match_expression", "matching_ids"]
@@ -45,16 +46,10 @@ def matching_ids(connection: sqlite3.Connection, terms: SearchTerms) -> set[str]
     required, excluded = expression
     if required:
         where = f"({required}) NOT ({excluded})" if excluded else required
-        sql = "SELECT id FROM entries WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-        return {post_id for (post_id,) in connection.execute(sql, (where,))}
-    everything = "SELECT id FROM entries WHERE kind = 0"
+        return {post_id for (post_id,) in connection.execute(sql.TEXT_MATCHES, (where,))}
     if not excluded:
-        return {post_id for (post_id,) in connection.execute(everything)}
-    sql = (
-        "SELECT id FROM entries WHERE kind = 0 AND rowid NOT IN"
-        " (SELECT rowid FROM fts WHERE fts MATCH ?)"
-    )
-    return {post_id for (post_id,) in connection.execute(sql, (excluded,))}
+        return {post_id for (post_id,) in connection.execute(sql.POST_IDS)}
+    return {post_id for (post_id,) in connection.execute(sql.TEXT_MISSES, (excluded,))}
 
 
 def match_expression(connection: sqlite3.Connection, terms: SearchTerms) -> tuple[str, str] | None:
@@ -79,9 +74,7 @@ def _term_expression(connection: sqlite3.Connection, term: str) -> str | None:
     if len(term) >= SHORT_TERM:
         return _phrase(term)
     low, high = _prefix_range(term)
-    rows = connection.execute(
-        "SELECT term FROM fts_terms WHERE term >= ? AND term < ?", (low, high)
-    ).fetchall()
+    rows = connection.execute(sql.TERMS_IN_RANGE, (low, high)).fetchall()
     if not rows:
         return None
     return "(" + " OR ".join(_phrase(trigram) for (trigram,) in rows) + ")"

@@ -1,10 +1,11 @@
-"""Listing an archive's post files with their size and modification time, for the index.
+"""THE scanner: every candidate post file of an archive, with its size and modification time.
 
-:func:`scan` follows exactly the rules of :func:`newsreader.archive.loader.find_post_files`
-(the same suffixes, skipped folders, hidden names, links kept inside the root, each folder
-visited once) but is built for being run every few seconds on 100,000 files: it works on
-bytes paths from ``os.scandir`` (no ``Path`` object and no decoding per file) and takes each
-file's size and modification time from one ``stat``, which is all an unchanged file costs.
+Both :func:`newsreader.archive.loader.find_post_files` (and so ``load_archive``) and the index
+list files with :func:`scan`, so they can never disagree about which files make an archive:
+the post suffixes, the skipped folders, hidden names, links kept inside the root, each folder
+visited once. It is built for being run every few seconds on 100,000 files: it works on bytes
+paths from ``os.scandir`` (no ``Path`` object and no decoding per file) and takes each file's
+size and modification time from one ``stat``, which is all an unchanged file costs.
 
 A file is keyed by its path relative to the root as ``os.fsencode``d bytes with ``/``
 separators (:data:`RelPath`): bytes, because a name that is not UTF-8 must still round-trip to
@@ -17,10 +18,25 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.archive.loader import POST_SUFFIXES, SKIPPED_DIRS, relative_id
 from newsreader.archive.post import Problem
+from newsreader.archive.text import clean_text
 
-__all__ = ["FileStamp", "RelPath", "ScanResult", "folders_unchanged", "rel_to_path", "scan"]
+__all__ = [
+    "POST_SUFFIXES",
+    "SKIPPED_DIRS",
+    "FileStamp",
+    "RelPath",
+    "ScanResult",
+    "display_path",
+    "folders_unchanged",
+    "rel_to_path",
+    "relative_id",
+    "scan",
+]
+
+POST_SUFFIXES = frozenset({".md", ".markdown", ".html"})
+# Jekyll's own build output and templates, and tooling folders, never hold posts.
+SKIPPED_DIRS = frozenset({"_site", "_layouts", "_includes", "_sass", "_data", "node_modules"})
 
 RelPath = bytes
 """A file's path relative to the archive root, ``os.fsencode``d, ``/``-separated."""
@@ -37,7 +53,7 @@ class ScanResult:
 
     files: dict[RelPath, FileStamp] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    """Folders that cannot be listed, links out of the archive: as ``find_post_files`` reports."""
+    """Folders that cannot be listed, links out of the archive, files that cannot be read."""
     folders: dict[bytes, int] = field(default_factory=dict)
     """Each folder listed (absolute) and its modification time, for :func:`folders_unchanged`."""
 
@@ -117,8 +133,8 @@ def _is_post_name(name: bytes) -> bool:
     suffix = os.path.splitext(name)[1]
     if suffix.isascii():
         return suffix.lower() in _SUFFIXES
-    # find_post_files lower-cases the decoded suffix; Unicode case rules differ from ASCII's
-    # for a few letters (the Kelvin sign lowers to "k"), so decode the rare non-ASCII suffix.
+    # A suffix is matched lower-cased as text; Unicode case rules differ from ASCII's for a
+    # few letters (the Kelvin sign lowers to "k"), so decode the rare non-ASCII suffix.
     return os.path.splitext(os.fsdecode(name))[1].lower() in POST_SUFFIXES
 
 
@@ -137,3 +153,19 @@ def _report(result: ScanResult, root: Path, path: bytes, message: str) -> None:
 def rel_to_path(root: Path, rel: RelPath) -> Path:
     """The real path of a file from its key."""
     return root / os.fsdecode(rel)
+
+
+def relative_id(path: Path, root: Path) -> str:
+    """A post's id: its path relative to the root, with '/' separators, safe to display."""
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return display_path(relative)
+
+
+def display_path(path: str | Path) -> str:
+    """A path safe to print: undecodable bytes replaced, control characters removed."""
+    # File names that are not valid UTF-8 arrive with surrogate escapes; show them readably.
+    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return clean_text(text).replace("\n", " ").replace("\t", " ")

@@ -2,8 +2,9 @@
 
 The parsing half runs in worker processes (:func:`parse_chunk` is what the pool calls): it
 loads each file with :func:`~newsreader.archive.loader.load_post`, so the index and
-``load_archive`` can never disagree about a post, and returns plain tuples (cheap to pickle)
-with the post's :func:`~newsreader.archive.query.search_text` for the full-text index.
+``load_archive`` can never disagree about a post, and returns :class:`ParsedFile` rows (named
+tuples: cheap to pickle) with the post's :func:`~newsreader.archive.query.search_text` for the
+full-text index.
 
 The reading half (:class:`RowDecoder`) must turn 100,000 rows into Posts in a fraction of a
 second, so a row is stored ready to use: the date as integer microseconds since the epoch
@@ -16,30 +17,34 @@ a message.
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
-from newsreader.archive.index_scan import FileStamp, RelPath
-from newsreader.archive.loader import LoadOptions, display_path, load_post, relative_id
+from newsreader.archive.loader import LoadOptions, load_post
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.query import search_text
+from newsreader.archive.scan import FileStamp, RelPath, display_path, relative_id
 from newsreader.archive.text import clean_line
 
 __all__ = [
-    "ENTRY_COLUMNS",
     "KIND_NOT_POST",
     "KIND_POST",
     "KIND_SKIPPED",
     "SENTINEL",
+    "EntryRow",
+    "FileRow",
     "ParsedFile",
+    "Row",
     "RowDecoder",
+    "file_states",
+    "newest_first",
     "parse_chunk",
     "parse_file",
-    "path_maker",
+    "post_rows",
     "problems_of",
 ]
 
@@ -50,7 +55,7 @@ KIND_NOT_POST: Final = 2
 """A file without front matter outside ``_posts`` (a README): not a post, not a problem."""
 
 SENTINEL: Final = "\uffff\uffff"
-"""Appended to every indexed text so each real character starts a trigram (see index_search)."""
+"""Appended to every indexed text so each real character starts a trigram (see search.py)."""
 _SEPARATOR: Final = "\x1f"
 """Joins a post's problems: the loader builds messages with ``clean_line``/``repr``, never C0."""
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -58,29 +63,101 @@ _MICROSECOND: Final = timedelta(microseconds=1)
 _NO_EXTRA: Final = MappingProxyType[str, Any]({})
 _MESSAGE_CHARS: Final = 200
 
-ParsedFile = tuple[
-    RelPath,  # rel
-    int,  # size
-    int,  # mtime_ns
-    int,  # kind
-    str,  # id (for a skipped file: the problem's path)
-    bytes | None,  # the real relative path when the id differs from it (odd names)
-    str,  # title, or a skipped file's message
-    int,  # date: microseconds since the epoch
-    int,  # date: UTC offset in seconds
-    str,  # categories, space-joined
-    str,  # tags, space-joined
-    str | None,  # source_url
-    str | None,  # problems, joined
-    str | None,  # search text (with SENTINEL) for the full-text index; None when not a post
-]
-"""One file as the workers return it and as it is written (minus the text) to ``entries``."""
 
-ENTRY_COLUMNS: Final = (
-    "id, path, title, us, utc_offset, categories, tags, source_url, problems,"
-    " rel, size, mtime_ns, kind"
-)
-"""The ``entries`` columns :meth:`RowDecoder.posts` reads: the post, then the file."""
+class ParsedFile(NamedTuple):
+    """One file as the workers return it and as it is written to ``entries`` and ``fts``."""
+
+    rel: RelPath
+    size: int
+    mtime_ns: int
+    kind: int
+    post_id: str
+    """The post's id; for a skipped file, the problem's path."""
+    real_path: bytes | None
+    """The real relative path when the id differs from it (odd names), else None."""
+    title: str
+    """The title, or a skipped file's message."""
+    micros: int
+    """The date: microseconds since the epoch."""
+    utc_offset: int
+    """The date's UTC offset in seconds."""
+    categories: str
+    """Space-joined."""
+    tags: str
+    """Space-joined."""
+    source_url: str | None
+    problems: str | None
+    """Joined; None when there are none."""
+    text: str | None
+    """The search text (with :data:`SENTINEL`) for the full-text index; None when not a post."""
+
+
+class FileRow(NamedTuple):
+    """What the index knows of a file, as ``FILE_STATE`` reads it and every entry ends."""
+
+    rel: RelPath
+    size: int
+    mtime_ns: int
+    kind: int
+
+
+class EntryRow(NamedTuple):
+    """The layout of an ``entries`` row read as a post (``ENTRY_COLUMNS``, in this order).
+
+    Such rows stay plain tuples, as SQLite and the snapshot give them (100,000 of them must
+    be read in a fraction of a second): this class names their fields, and the helpers
+    below read them by these names.
+    """
+
+    id: str
+    path: bytes | None
+    title: str
+    us: int
+    utc_offset: int
+    categories: str
+    tags: str
+    source_url: str | None
+    problems: str | None
+    rel: RelPath
+    size: int
+    mtime_ns: int
+    kind: int
+
+
+Row = tuple[Any, ...]
+"""An :class:`EntryRow` as SQLite gives it: a plain tuple."""
+
+_FIELDS: Final = EntryRow._fields
+_KIND: Final = _FIELDS.index("kind")
+_FILE_PART: Final = slice(-len(FileRow._fields), None)
+_NEWEST_KEY: Final = itemgetter(_FIELDS.index("us"), _FIELDS.index("id"))
+
+
+def file_states(rows: Iterable[Row]) -> tuple[dict[RelPath, FileStamp], set[RelPath]]:
+    """Each file's stamp, and the files that are posts, from entry rows (or
+    :class:`FileRow` ones: an entry row ends with one)."""
+    stamps: dict[RelPath, FileStamp] = {}
+    posts: set[RelPath] = set()
+    file_part = _FILE_PART
+    for row in rows:  # 100,000 turns at a warm start: unpacked, not a FileRow made
+        rel, size, mtime_ns, kind = row[file_part]
+        stamps[rel] = (size, mtime_ns)
+        if kind == KIND_POST:
+            posts.add(rel)
+    return stamps, posts
+
+
+def post_rows(rows: Iterable[Row]) -> list[Row]:
+    """The entry rows that are posts."""
+    kind = _KIND
+    return [row for row in rows if row[kind] == KIND_POST]
+
+
+def newest_first(rows: list[Row]) -> list[Row]:
+    """Entry rows sorted in place as Archive sorts posts (newest first, ties by id), so its
+    own sort then has nothing to do."""
+    rows.sort(key=_NEWEST_KEY, reverse=True)
+    return rows
 
 
 # --- files to rows (worker side) ----------------------------------------------------------
@@ -107,21 +184,21 @@ def parse_file(root: Path, options: LoadOptions, rel: RelPath, stamp: FileStamp)
         loaded = Problem(relative_id(root / relative, root), f"cannot be loaded ({message})")
     if isinstance(loaded, Post):
         offset = loaded.date.utcoffset()
-        return (
-            rel,
-            size,
-            mtime_ns,
-            KIND_POST,
-            loaded.id,
-            None if loaded.id == relative else rel,
-            loaded.title,
-            (loaded.date - _EPOCH) // _MICROSECOND,
-            int(offset.total_seconds()) if offset is not None else 0,
-            " ".join(loaded.categories),
-            " ".join(loaded.tags),
-            loaded.source_url,
-            _SEPARATOR.join(loaded.problems) or None,
-            search_text(loaded) + SENTINEL,
+        return ParsedFile(
+            rel=rel,
+            size=size,
+            mtime_ns=mtime_ns,
+            kind=KIND_POST,
+            post_id=loaded.id,
+            real_path=None if loaded.id == relative else rel,
+            title=loaded.title,
+            micros=(loaded.date - _EPOCH) // _MICROSECOND,
+            utc_offset=int(offset.total_seconds()) if offset is not None else 0,
+            categories=" ".join(loaded.categories),
+            tags=" ".join(loaded.tags),
+            source_url=loaded.source_url,
+            problems=_SEPARATOR.join(loaded.problems) or None,
+            text=search_text(loaded) + SENTINEL,
         )
     if isinstance(loaded, Problem):
         return _padded(rel, size, mtime_ns, KIND_SKIPPED, loaded.path, loaded.message)
@@ -132,7 +209,7 @@ def parse_file(root: Path, options: LoadOptions, rel: RelPath, stamp: FileStamp)
 def _padded(
     rel: RelPath, size: int, mtime_ns: int, kind: int, key: str, message: str
 ) -> ParsedFile:
-    return (rel, size, mtime_ns, kind, key, None, message, 0, 0, "", "", None, None, None)
+    return ParsedFile(rel, size, mtime_ns, kind, key, None, message, 0, 0, "", "", None, None, None)
 
 
 # --- rows to posts (reader side) ----------------------------------------------------------
@@ -144,13 +221,24 @@ class RowDecoder:
     Categories and tags are shared tuples (a few thousand distinct values for 100,000 posts),
     time zones one object per offset; ``body`` is empty and ``extra`` an empty mapping: both
     come from disk (``load_post``) when the post is opened.
+
+    Paths too are built from shared parts: ``Path(text)`` parses all its text (~2 µs, a large
+    share of listing 100,000 posts), but posts share a few folders, so each folder's Path is
+    made once and a post's path is that Path joined with the file's name (only the name is
+    parsed). Relative paths are those the scan makes: names joined by ``/``, never empty,
+    ``.`` or ``..``.
     """
 
     def __init__(self, root: Path) -> None:
-        self.path = path_maker(root)
-        """Relative path (clean: no ``.``, no empty part) -> Path under the root."""
+        self._root = root
+        self._folders: dict[str, Path] = {"": root}
         self._words: dict[str, tuple[str, ...]] = {"": ()}
         self._epochs: dict[int, datetime] = {}
+
+    def path(self, relative: str) -> Path:
+        """``root / relative``, for a clean relative path (see the class docstring)."""
+        folder, _, name = relative.rpartition("/")
+        return (self._folders.get(folder) or self._folder(folder)) / name
 
     def words(self, joined: str) -> tuple[str, ...]:
         """A shared tuple for space-joined words."""
@@ -166,23 +254,25 @@ class RowDecoder:
             microseconds=microseconds
         )
 
-    def posts(self, rows: Iterable[tuple[Any, ...]]) -> list[Post]:
-        """Posts from rows of :data:`ENTRY_COLUMNS`."""
+    def posts(self, rows: Iterable[Row]) -> list[Post]:
+        """Posts from :class:`EntryRow` rows."""
         # The hot loop of a warm start (100,000 turns): shared values are looked up inline
         # and only the first of a kind goes through a method.
         known_words = self._words
         epochs = self._epochs
-        path = self.path
+        folders = self._folders
         no_extra = _NO_EXTRA
         no_problems = ()
         out: list[Post] = []
         append = out.append
+        # Unpacked, not read by attribute: the rows are plain tuples (see EntryRow).
         for post_id, real, title, micros, offset, categories, tags, source, problems, *_ in rows:
             epoch = epochs.get(offset) or self._epoch(offset)
+            folder, _, name = (post_id if real is None else os.fsdecode(real)).rpartition("/")
             append(
                 Post(
                     post_id,
-                    path(post_id if real is None else os.fsdecode(real)),
+                    (folders.get(folder) or self._folder(folder)) / name,
                     title,
                     epoch + timedelta(microseconds=micros),
                     known_words.get(categories) or self.words(categories),
@@ -195,42 +285,14 @@ class RowDecoder:
             )
         return out
 
+    def _folder(self, folder: str) -> Path:
+        path = self._folders[folder] = self._root / folder
+        return path
+
     def _epoch(self, offset: int) -> datetime:
         zone = UTC if offset == 0 else timezone(timedelta(seconds=offset))
         epoch = self._epochs[offset] = _EPOCH.astimezone(zone)
         return epoch
-
-
-def path_maker(root: Path) -> Callable[[str], Path]:
-    """A function making ``root / relative`` for clean relative paths, as fast as possible.
-
-    ``Path(text)`` parses its text: ~3 µs, a third of a second for 100,000 posts, the largest
-    single cost of listing them. CPython 3.11's pathlib can build a path from parts it need
-    not parse (``_from_parsed_parts``, private); it is used only on 3.11, only after a probe
-    shows it builds the very path ``Path()`` builds, and only for the relative paths the
-    scan makes (names joined by ``/``: never empty, ``.`` or ``..``).
-    """
-    prefix = str(root) if str(root).endswith("/") else f"{root}/"
-
-    def parsed(relative: str) -> Path:
-        return Path(prefix + relative)
-
-    build = getattr(type(root), "_from_parsed_parts", None)
-    if sys.version_info[:2] != (3, 11) or build is None or root.drive or root.root != "/":
-        return parsed
-    root_parts = list(root.parts)
-
-    def assembled(relative: str) -> Path:
-        made: Path = build("", "/", root_parts + relative.split("/"))
-        return made
-
-    try:
-        probe = "_posts/2022-04-01-probe.md"
-        fast, slow = assembled(probe), parsed(probe)
-        same = fast == slow and str(fast) == str(slow) and fast.parent == slow.parent
-    except (TypeError, AttributeError, ValueError):
-        same = False
-    return assembled if same else parsed
 
 
 def problems_of(rows: Iterable[tuple[str, str | None]]) -> list[Problem]:

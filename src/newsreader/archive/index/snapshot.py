@@ -2,7 +2,7 @@
 
 Reading 100,000 rows through SQLite costs ~0.2 s of CPU, and after a reboot far more: the
 rows' pages lie scattered among the full-text index's in a 600 MB file. The snapshot holds
-the same rows (:data:`~.index_rows.ENTRY_COLUMNS`) in one ``marshal`` blob beside the index,
+the same rows (:class:`~.rows.EntryRow`) in one ``marshal`` blob beside the index,
 read in one sequential read. It is a cache of a cache, trusted only while it names the
 index's current generation and change count (every write transaction bumps the count), and
 ignored, never fatal, when missing, stale or unreadable. It is written when an index whose

@@ -1,4 +1,5 @@
-"""The index's SQLite file: where it lives, its schema, and what to do when it is unusable.
+"""The index's SQLite file: where it lives, its schema, its transactions, and what to do
+when it is unusable (the SQL itself is in :mod:`.sql`).
 
 The index is a cache, so nothing in it is precious: a file made by another schema version,
 for another folder or with other load options is cleared in place; a damaged or unreadable
@@ -19,6 +20,7 @@ import secrets
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timezone, tzinfo
 from pathlib import Path
@@ -26,63 +28,30 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from newsreader import __version__, locations
+from newsreader.archive.index import sql
+from newsreader.archive.index.sql import SCHEMA_VERSION
 from newsreader.archive.loader import LoadOptions
 
 __all__ = [
+    "IN_LIMIT",
     "PAGE_SIZE",
     "SCHEMA_VERSION",
     "Busy",
     "Store",
+    "discard",
+    "generation",
     "index_file_name",
     "is_busy",
+    "open_or_fallback",
     "open_store",
     "open_temporary_store",
     "options_fingerprint",
+    "read_transaction",
     "reset_schema",
+    "version",
+    "write_transaction",
 ]
 
-SCHEMA_VERSION: Final = 2
-"""Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change."""
-
-_SCHEMA: Final = """
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
--- One row per file found (a post, a skipped file, or a file that is not a post), keyed by
--- its fsencoded relative path. AUTOINCREMENT: a rowid is never reused, so a rowid another
--- program deleted can never come back naming a different post.
-CREATE TABLE entries(
-    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
-    rel BLOB NOT NULL UNIQUE,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    kind INTEGER NOT NULL,
-    id TEXT NOT NULL,
-    path BLOB,
-    title TEXT NOT NULL,
-    us INTEGER NOT NULL,
-    utc_offset INTEGER NOT NULL,
-    categories TEXT NOT NULL,
-    tags TEXT NOT NULL,
-    source_url TEXT,
-    problems TEXT
-);
-CREATE INDEX entries_id ON entries(id);
-"""
-_NEWEST_INDEX: Final = """
--- The newest posts in the reader's order, read first so a start shows a list at once.
--- Added to schema 2 without a new version (see _add_newest_index): no index is rebuilt.
-CREATE INDEX IF NOT EXISTS entries_newest ON entries(us, id) WHERE kind = 0;
-"""
-_FTS_SCHEMA: Final = """
-CREATE VIRTUAL TABLE fts USING fts5(
-    text, tokenize = 'trigram case_sensitive 1', detail = full
-);
-CREATE VIRTUAL TABLE fts_terms USING fts5vocab(fts, 'row');
-CREATE VIRTUAL TABLE fts_instances USING fts5vocab(fts, 'instance');
--- Measured on a 100,000-post cold build (FTS CPU time): the default 1 MB of pending data
--- per segment doubles it; merging 12 segments at a time instead of 4 saves a third.
-INSERT INTO fts(fts, rank) VALUES ('hashsize', 67108864);
-INSERT INTO fts(fts, rank) VALUES ('automerge', 12);
-"""
 PAGE_SIZE: Final = 32768
 """The page size of a new index file (SQLite's default is 4096).
 
@@ -221,20 +190,20 @@ def _open_file(
     try:
         # Takes effect only on a new, empty file: a page size is fixed once a file has
         # tables, and cannot change at all in WAL mode.
-        writer.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        mode = writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        writer.execute(sql.set_page_size(PAGE_SIZE))
+        mode = writer.execute(sql.JOURNAL_WAL).fetchone()[0]
         if str(mode).lower() != "wal":
             # Without WAL a reader would block the other program's writer; a cache not worth
             # sharing badly: keep this one private.
             raise sqlite3.OperationalError(f"cannot use WAL mode (journal mode {mode})")
-        writer.execute("PRAGMA synchronous = NORMAL")
-        writer.execute(f"PRAGMA cache_size = -{_WRITER_CACHE_KIB}")
+        writer.execute(sql.SYNCHRONOUS_NORMAL)
+        writer.execute(sql.set_cache_size(_WRITER_CACHE_KIB))
         _prepare(writer, root, options, notices)
         reader = _connect(str(path), busy_timeout)
     except BaseException:
         writer.close()
         raise
-    reader.execute("PRAGMA query_only = 1")
+    reader.execute(sql.QUERY_ONLY)
     return Store(path, temporary, writer, reader)
 
 
@@ -257,7 +226,7 @@ def _prepare(
         _add_newest_index(connection)
         return
     try:
-        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(sql.BEGIN_WRITE)
     except sqlite3.OperationalError as error:
         raise Busy(str(error)) from error
     try:
@@ -267,10 +236,10 @@ def _prepare(
             if reason:
                 notices.append(f"The index {reason}; it is being rebuilt.")
             reset_schema(connection, expected)
-        connection.execute("COMMIT")
+        connection.execute(sql.COMMIT)
     except BaseException:
         if connection.in_transaction:
-            connection.execute("ROLLBACK")
+            connection.execute(sql.ROLLBACK)
         raise
 
 
@@ -280,21 +249,19 @@ def _add_newest_index(connection: sqlite3.Connection) -> None:
     Without it the newest posts are still found, by sorting every row; so another program's
     lock only puts this off to the next start.
     """
-    exists = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'entries_newest'"
-    ).fetchone()
+    exists = connection.execute(sql.HAS_NEWEST_INDEX).fetchone()
     if exists:
         return
     try:
-        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(sql.BEGIN_WRITE)
     except sqlite3.OperationalError:
         return
     try:
-        connection.execute(_NEWEST_INDEX)
-        connection.execute("COMMIT")
+        connection.execute(sql.NEWEST_INDEX)
+        connection.execute(sql.COMMIT)
     except sqlite3.Error:
         if connection.in_transaction:
-            connection.execute("ROLLBACK")
+            connection.execute(sql.ROLLBACK)
 
 
 def _is_current(connection: sqlite3.Connection, expected: dict[str, str]) -> bool:
@@ -303,13 +270,13 @@ def _is_current(connection: sqlite3.Connection, expected: dict[str, str]) -> boo
 
 def _stale_reason(connection: sqlite3.Connection, expected: dict[str, str]) -> str | None:
     """None when current; "" for a new, empty file; else why the index must be rebuilt."""
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    version = connection.execute(sql.USER_VERSION).fetchone()[0]
     if version == 0:
-        empty = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        empty = connection.execute(sql.COUNT_TABLES).fetchone()[0] == 0
         return "" if empty else "is not a newsreader index"
     if version != SCHEMA_VERSION:
         return f"was made by another version of newsreader (schema {version})"
-    stored = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    stored = dict(connection.execute(sql.META).fetchall())
     if stored.get("root") != expected["root"]:
         return "belongs to another folder"
     if stored.get("options") != expected["options"]:
@@ -319,48 +286,96 @@ def _stale_reason(connection: sqlite3.Connection, expected: dict[str, str]) -> s
 
 def reset_schema(connection: sqlite3.Connection, meta: dict[str, str]) -> None:
     """Drop everything and create this version's empty schema; inside a write transaction."""
-    virtual = connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
-    ).fetchall()
+    virtual = connection.execute(sql.VIRTUAL_TABLES).fetchall()
     # Vocabulary tables first: they refer to the FTS table.
     for (name,) in sorted(
         virtual, key=lambda row: not str(row[0]).endswith(("_terms", "_instances"))
     ):
-        connection.execute(f'DROP TABLE IF EXISTS "{_quoted(name)}"')
-    for (name,) in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ).fetchall():
-        connection.execute(f'DROP TABLE IF EXISTS "{_quoted(name)}"')
-    for statement in _statements(_SCHEMA + _NEWEST_INDEX + _FTS_SCHEMA):
+        connection.execute(sql.drop_table(name))
+    for (name,) in connection.execute(sql.TABLES).fetchall():
+        connection.execute(sql.drop_table(name))
+    for statement in sql.statements(sql.SCHEMA + sql.NEWEST_INDEX + sql.FTS_SCHEMA):
         connection.execute(statement)
     # A file cleared in place keeps the page size it was made with; leaves larger than its
     # pages would spill into overflow pages, so those keep FTS5's default.
-    if connection.execute("PRAGMA page_size").fetchone()[0] >= PAGE_SIZE:
-        connection.execute("INSERT INTO fts(fts, rank) VALUES ('pgsz', ?)", (_LEAF_BYTES,))
+    if connection.execute(sql.CURRENT_PAGE_SIZE).fetchone()[0] >= PAGE_SIZE:
+        connection.execute(sql.FTS_LEAF_SIZE, (_LEAF_BYTES,))
     connection.executemany(
-        "INSERT INTO meta(key, value) VALUES (?, ?)",
+        sql.INSERT_META,
         [(key, value) for key, value in meta.items() if key not in ("generation", "changes")],
     )
     # A new generation tells another program holding this index open that its view of which
     # files are indexed is void (see ArchiveIndex.refresh).
-    connection.execute(
-        "INSERT INTO meta(key, value) VALUES ('generation', ?)", (secrets.token_hex(8),)
-    )
+    connection.execute(sql.INSERT_META, ("generation", secrets.token_hex(8)))
     # Bumped by every write transaction: a snapshot of the rows names the count it copied.
-    connection.execute("INSERT INTO meta(key, value) VALUES ('changes', '0')")
-    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def _statements(script: str) -> list[str]:
-    lines = [line for line in script.splitlines() if not line.lstrip().startswith("--")]
-    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
-
-
-def _quoted(name: object) -> str:
-    return str(name).replace('"', '""')
+    connection.execute(sql.INSERT_META, ("changes", "0"))
+    connection.execute(sql.set_user_version(SCHEMA_VERSION))
 
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, OSError):
         return error.strerror or str(error)
     return str(error) or type(error).__name__
+
+
+# --- working in the file ------------------------------------------------------------------
+
+IN_LIMIT: Final = 500
+"""Values per ``IN (...)`` list, well under SQLite's variable limit."""
+
+
+def open_or_fallback(
+    folder: Path, root: Path, options: LoadOptions, busy_timeout: float, notices: list[str]
+) -> Store:
+    """:func:`open_store`, or when that fails a temporary store, with a notice saying why."""
+    try:
+        return open_store(folder, root, options, busy_timeout, notices)
+    except Busy as error:
+        notices.append(
+            f"The index in {folder} is locked by another program ({error}); "
+            "using a temporary index this time."
+        )
+    except (OSError, sqlite3.Error) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        notices.append(
+            f"The index cannot be kept in {folder} ({reason}); "
+            "using a temporary index, so the next start reads every file again."
+        )
+    return open_temporary_store(root, options, busy_timeout, notices)
+
+
+@contextlib.contextmanager
+def read_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction: every query in it sees the same committed state."""
+    connection.execute(sql.BEGIN)
+    try:
+        yield connection
+    finally:
+        connection.execute(sql.COMMIT)
+
+
+@contextlib.contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error; counted in ``changes``."""
+    connection.execute(sql.BEGIN_WRITE)
+    try:
+        connection.execute(sql.BUMP_CHANGES)
+        yield connection
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute(sql.ROLLBACK)
+        raise
+    connection.execute(sql.COMMIT)
+
+
+def version(connection: sqlite3.Connection) -> tuple[str, int]:
+    """The index's generation and change count (inside a read transaction)."""
+    meta = dict(connection.execute(sql.VERSION))
+    # Both are made with the schema; -1 (no snapshot is ever saved with it) if not.
+    return str(meta.get("generation", "")), int(meta.get("changes", -1))
+
+
+def generation(connection: sqlite3.Connection) -> str:
+    """The index's generation: a new one each time it is cleared."""
+    row = connection.execute(sql.GENERATION).fetchone()
+    return str(row[0]) if row else ""

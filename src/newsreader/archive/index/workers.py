@@ -24,9 +24,9 @@ from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Final
 
-from newsreader.archive.index_rows import ParsedFile, parse_chunk
-from newsreader.archive.index_scan import FileStamp, RelPath
+from newsreader.archive.index.rows import ParsedFile, parse_chunk
 from newsreader.archive.loader import LoadOptions
+from newsreader.archive.scan import FileStamp, RelPath
 
 __all__ = ["BATCH", "CHUNK", "MAX_WORKERS", "POOL_FROM", "parsed_batches", "prepare_workers"]
 

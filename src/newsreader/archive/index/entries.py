@@ -1,0 +1,215 @@
+"""The ``entries`` table (and its texts in ``fts``) read and written: rows in, rows out.
+
+Each function works on one connection, inside whatever lock its caller holds; the ones that
+write open their own write transaction (:func:`~.store.write_transaction`), the ones that
+read several things open a read transaction, so what they return is one committed state.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from functools import partial
+from pathlib import Path
+from typing import Final
+
+from newsreader.archive.index import sql
+from newsreader.archive.index.rows import KIND_POST, KIND_SKIPPED, ParsedFile, Row, problems_of
+from newsreader.archive.index.snapshot import is_current, load_snapshot, save_snapshot
+from newsreader.archive.index.store import (
+    IN_LIMIT,
+    generation,
+    read_transaction,
+    reset_schema,
+    version,
+    write_transaction,
+)
+from newsreader.archive.post import Problem
+from newsreader.archive.scan import FileStamp, RelPath
+
+__all__ = [
+    "all_rows",
+    "clear",
+    "copy_to_snapshot",
+    "delete_files",
+    "delete_rows",
+    "file_state",
+    "newest_rows",
+    "post_ids",
+    "recovered_problems",
+    "rows_by_id",
+    "rows_written_after",
+    "skipped_problems",
+    "stamped_elsewhere",
+    "write_parsed",
+]
+
+
+def write_parsed(connection: sqlite3.Connection, batch: list[ParsedFile]) -> None:
+    """Upsert parsed files and their texts, in one transaction."""
+    with write_transaction(connection):
+        delete_rows(connection, [parsed.rel for parsed in batch])
+        # Rowids are given here (the write lock is held), so texts can go in by rowid; from
+        # the AUTOINCREMENT sequence, so none is ever reused.
+        base = max(
+            connection.execute(sql.LAST_SEQUENCE).fetchone()[0],
+            connection.execute(sql.LAST_ROWID).fetchone()[0],
+        )
+        connection.executemany(
+            sql.INSERT_ENTRY,
+            [
+                (
+                    base + number,
+                    parsed.rel,
+                    parsed.size,
+                    parsed.mtime_ns,
+                    parsed.kind,
+                    parsed.post_id,
+                    parsed.real_path,
+                    parsed.title,
+                    parsed.micros,
+                    parsed.utc_offset,
+                    parsed.categories,
+                    parsed.tags,
+                    parsed.source_url,
+                    parsed.problems,
+                )
+                for number, parsed in enumerate(batch, 1)
+            ],
+        )
+        connection.executemany(
+            sql.ADD_TEXT,
+            [
+                (base + number, parsed.text)
+                for number, parsed in enumerate(batch, 1)
+                if parsed.text is not None
+            ],
+        )
+
+
+def delete_files(connection: sqlite3.Connection, rels: list[RelPath]) -> None:
+    """Delete these files' rows, in one transaction."""
+    with write_transaction(connection):
+        delete_rows(connection, rels)
+
+
+def delete_rows(connection: sqlite3.Connection, rels: list[RelPath]) -> None:
+    """Delete the entries of these files, and the texts of those that were posts."""
+    rows: list[tuple[int, int]] = []
+    for start in range(0, len(rels), IN_LIMIT):
+        part = rels[start : start + IN_LIMIT]
+        rows.extend(connection.execute(sql.rows_of_files(len(part)), part))
+    if not rows:
+        return
+    connection.executemany(sql.DELETE_TEXT, [(rowid,) for rowid, kind in rows if kind == KIND_POST])
+    connection.executemany(sql.DELETE_ENTRY, [(rowid,) for rowid, _ in rows])
+
+
+def stamped_elsewhere(
+    connection: sqlite3.Connection, wanted: Mapping[RelPath, FileStamp]
+) -> dict[RelPath, tuple[int, str]]:
+    """``rel -> (kind, id)`` of the files the index already holds with these stamps."""
+    rels = list(wanted)
+    found: dict[RelPath, tuple[int, str]] = {}
+    for start in range(0, len(rels), IN_LIMIT):
+        part = rels[start : start + IN_LIMIT]
+        for rel, size, mtime_ns, kind, post_id in connection.execute(
+            sql.stamps_of_files(len(part)), part
+        ):
+            if wanted[rel] == (size, mtime_ns):
+                found[rel] = (kind, post_id)
+    return found
+
+
+def clear(connection: sqlite3.Connection) -> str:
+    """Empty the index, keeping its root and options; returns its new generation."""
+    with write_transaction(connection):
+        reset_schema(connection, dict(connection.execute(sql.CLEARED_META)))
+    return generation(connection)
+
+
+def file_state(connection: sqlite3.Connection) -> tuple[list[Row], str]:
+    """Every file's :class:`~.rows.FileRow`, and the generation they belong to."""
+    with read_transaction(connection):
+        return connection.execute(sql.FILE_STATE).fetchall(), generation(connection)
+
+
+SNAPSHOT_PART: Final = 5000
+"""Rows per part of a snapshot as it is written."""
+
+
+def all_rows(
+    connection: sqlite3.Connection, snapshot: Path | None
+) -> tuple[list[Row], str, int, bool]:
+    """Every entry row, from the snapshot at ``snapshot`` when it is current, with the
+    index's generation and change count, and whether the snapshot gave them.
+
+    One read transaction and one pass (SQLite costs per row, not per column) for the posts
+    and the files.
+    """
+    with read_transaction(connection):
+        current, changes = version(connection)
+        found = (
+            load_snapshot(snapshot, current, changes)
+            if snapshot is not None and changes >= 0
+            else None
+        )
+        if found is not None:
+            return found, current, changes, True
+        return connection.execute(sql.SELECT_ENTRIES).fetchall(), current, changes, False
+
+
+def copy_to_snapshot(connection: sqlite3.Connection, path: Path) -> None:
+    """Write every entry row to the snapshot at ``path``, unless it is current already.
+
+    Raises ``OSError`` or ``sqlite3.Error``.
+    """
+    with read_transaction(connection):
+        current, changes = version(connection)
+        if changes < 0 or is_current(path, current, changes):
+            return
+        cursor = connection.execute(sql.SELECT_ENTRIES)
+        # A part at a time: all the rows at once would be ~100 MB at 100,000 posts, beside
+        # the reader's own posts (its peak, after a first build).
+        save_snapshot(path, current, changes, iter(partial(cursor.fetchmany, SNAPSHOT_PART), []))
+
+
+def rows_by_id(connection: sqlite3.Connection, ids: list[str]) -> list[Row]:
+    """The entry rows of the posts among ``ids``, in no order."""
+    rows: list[Row] = []
+    for start in range(0, len(ids), IN_LIMIT):
+        part = ids[start : start + IN_LIMIT]
+        rows.extend(connection.execute(sql.posts_by_id(len(part)), part))
+    return rows
+
+
+def newest_rows(connection: sqlite3.Connection, limit: int) -> tuple[list[Row], int]:
+    """The entry rows of the ``limit`` newest posts, newest first, and the count of posts."""
+    with read_transaction(connection):
+        rows = connection.execute(sql.NEWEST_POSTS, (max(limit, 0),)).fetchall()
+        (total,) = connection.execute(sql.COUNT_POSTS).fetchone()
+    return rows, int(total)
+
+
+def rows_written_after(connection: sqlite3.Connection, row: int) -> tuple[list[Row], int]:
+    """The entry rows of the posts written after row number ``row``, and the last row number."""
+    with read_transaction(connection):
+        (last,) = connection.execute(sql.LAST_ROWID).fetchone()
+        rows = connection.execute(sql.POSTS_WRITTEN_BETWEEN, (row, last)).fetchall()
+    return rows, int(last)
+
+
+def skipped_problems(connection: sqlite3.Connection) -> list[Problem]:
+    """The files that could not be loaded, by id."""
+    rows = connection.execute(sql.SKIPPED_FILES, (KIND_SKIPPED,)).fetchall()
+    return [Problem(post_id, message) for post_id, message in rows]
+
+
+def recovered_problems(connection: sqlite3.Connection) -> list[Problem]:
+    """The problems of the posts loaded despite them, by id."""
+    return problems_of(connection.execute(sql.RECOVERED_PROBLEMS).fetchall())
+
+
+def post_ids(connection: sqlite3.Connection) -> list[str]:
+    """Every post's id."""
+    return [post_id for (post_id,) in connection.execute(sql.POST_IDS).fetchall()]

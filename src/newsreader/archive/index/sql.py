@@ -1,0 +1,243 @@
+"""Every SQL text of the index: its schema, pragmas, statements and full-text queries.
+
+The rest of the index names these constants and never writes SQL of its own, so the schema
+and every query over it can be read (and changed, with :data:`SCHEMA_VERSION`) in one place.
+``?`` marks a bound value; :func:`in_list` makes the marks of an ``IN (...)`` list.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "ADD_TEXT",
+    "BEGIN",
+    "BEGIN_WRITE",
+    "BUMP_CHANGES",
+    "CLEARED_META",
+    "COMMIT",
+    "COUNT_POSTS",
+    "COUNT_TABLES",
+    "CURRENT_PAGE_SIZE",
+    "DELETE_ENTRY",
+    "DELETE_TEXT",
+    "ENTRY_COLUMNS",
+    "FILE_STATE",
+    "FTS_LEAF_SIZE",
+    "FTS_SCHEMA",
+    "GENERATION",
+    "HAS_NEWEST_INDEX",
+    "INSERT_ENTRY",
+    "INSERT_META",
+    "JOURNAL_WAL",
+    "LAST_ROWID",
+    "LAST_SEQUENCE",
+    "META",
+    "NEWEST_INDEX",
+    "NEWEST_POSTS",
+    "POSTS_WRITTEN_BETWEEN",
+    "POST_IDS",
+    "QUERY_ONLY",
+    "RECOVERED_PROBLEMS",
+    "ROLLBACK",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "SELECT_ENTRIES",
+    "SHRINK_MEMORY",
+    "SKIPPED_FILES",
+    "SYNCHRONOUS_NORMAL",
+    "TABLES",
+    "TERMS_IN_RANGE",
+    "TEXT_MATCHES",
+    "TEXT_MISSES",
+    "USER_VERSION",
+    "VERSION",
+    "VIRTUAL_TABLES",
+    "drop_table",
+    "in_list",
+    "posts_by_id",
+    "rows_of_files",
+    "set_cache_size",
+    "set_page_size",
+    "set_user_version",
+    "stamps_of_files",
+    "statements",
+]
+
+SCHEMA_VERSION: Final = 2
+"""Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change."""
+
+# --- schema -------------------------------------------------------------------------------
+
+SCHEMA: Final = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- One row per file found (a post, a skipped file, or a file that is not a post), keyed by
+-- its fsencoded relative path. AUTOINCREMENT: a rowid is never reused, so a rowid another
+-- program deleted can never come back naming a different post.
+CREATE TABLE entries(
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    rel BLOB NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    path BLOB,
+    title TEXT NOT NULL,
+    us INTEGER NOT NULL,
+    utc_offset INTEGER NOT NULL,
+    categories TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    source_url TEXT,
+    problems TEXT
+);
+CREATE INDEX entries_id ON entries(id);
+"""
+NEWEST_INDEX: Final = """
+-- The newest posts in the reader's order, read first so a start shows a list at once.
+-- Added to schema 2 without a new version (see store._add_newest_index): no index is rebuilt.
+CREATE INDEX IF NOT EXISTS entries_newest ON entries(us, id) WHERE kind = 0;
+"""
+FTS_SCHEMA: Final = """
+CREATE VIRTUAL TABLE fts USING fts5(
+    text, tokenize = 'trigram case_sensitive 1', detail = full
+);
+CREATE VIRTUAL TABLE fts_terms USING fts5vocab(fts, 'row');
+CREATE VIRTUAL TABLE fts_instances USING fts5vocab(fts, 'instance');
+-- Measured on a 100,000-post cold build (FTS CPU time): the default 1 MB of pending data
+-- per segment doubles it; merging 12 segments at a time instead of 4 saves a third.
+INSERT INTO fts(fts, rank) VALUES ('hashsize', 67108864);
+INSERT INTO fts(fts, rank) VALUES ('automerge', 12);
+"""
+FTS_LEAF_SIZE: Final = "INSERT INTO fts(fts, rank) VALUES ('pgsz', ?)"
+"""Sets FTS5's leaf size (``pgsz``) in bytes."""
+
+
+def statements(script: str) -> list[str]:
+    """The statements of a script such as :data:`SCHEMA`, without its ``--`` comments."""
+    lines = [line for line in script.splitlines() if not line.lstrip().startswith("--")]
+    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+# --- transactions -------------------------------------------------------------------------
+
+BEGIN: Final = "BEGIN"
+BEGIN_WRITE: Final = "BEGIN IMMEDIATE"
+"""Takes the write lock up front, instead of failing half-way through a write."""
+COMMIT: Final = "COMMIT"
+ROLLBACK: Final = "ROLLBACK"
+
+# --- pragmas (they take no bound values) and the schema's own tables ----------------------
+
+JOURNAL_WAL: Final = "PRAGMA journal_mode = WAL"
+SYNCHRONOUS_NORMAL: Final = "PRAGMA synchronous = NORMAL"
+QUERY_ONLY: Final = "PRAGMA query_only = 1"
+CURRENT_PAGE_SIZE: Final = "PRAGMA page_size"
+SHRINK_MEMORY: Final = "PRAGMA shrink_memory"
+USER_VERSION: Final = "PRAGMA user_version"
+
+
+def set_page_size(size: int) -> str:
+    """Sets the page size of a new, empty file."""
+    return f"PRAGMA page_size = {int(size)}"
+
+
+def set_cache_size(kib: int) -> str:
+    """Sets this connection's page cache, in KiB."""
+    return f"PRAGMA cache_size = -{int(kib)}"
+
+
+def set_user_version(version: int) -> str:
+    """Records the schema version in the file."""
+    return f"PRAGMA user_version = {int(version)}"
+
+
+COUNT_TABLES: Final = "SELECT count(*) FROM sqlite_master"
+HAS_NEWEST_INDEX: Final = (
+    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'entries_newest'"
+)
+VIRTUAL_TABLES: Final = (
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+)
+TABLES: Final = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+
+
+def drop_table(name: object) -> str:
+    """``DROP TABLE`` of a table named by the database itself (quoted as an identifier)."""
+    return 'DROP TABLE IF EXISTS "' + str(name).replace('"', '""') + '"'
+
+
+# --- meta ---------------------------------------------------------------------------------
+
+META: Final = "SELECT key, value FROM meta"
+INSERT_META: Final = "INSERT INTO meta(key, value) VALUES (?, ?)"
+CLEARED_META: Final = "SELECT key, value FROM meta WHERE key != 'generation'"
+"""What a cleared index keeps (its root and options); it gets a new generation."""
+GENERATION: Final = "SELECT value FROM meta WHERE key = 'generation'"
+VERSION: Final = "SELECT key, value FROM meta WHERE key IN ('generation', 'changes')"
+BUMP_CHANGES: Final = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'"
+"""Run by every write transaction: a snapshot of the rows names the count it copied."""
+
+# --- entries ------------------------------------------------------------------------------
+
+ENTRY_COLUMNS: Final = (
+    "id, path, title, us, utc_offset, categories, tags, source_url, problems,"
+    " rel, size, mtime_ns, kind"
+)
+"""The ``entries`` columns read as posts, in the order of
+:class:`~newsreader.archive.index.rows.EntryRow`: the post, then the file."""
+SELECT_ENTRIES: Final = f"SELECT {ENTRY_COLUMNS} FROM entries"
+FILE_STATE: Final = "SELECT rel, size, mtime_ns, kind FROM entries"
+"""The files indexed, as :class:`~newsreader.archive.index.rows.FileRow`: the end of an entry."""
+INSERT_ENTRY: Final = (
+    "INSERT INTO entries(rowid, rel, size, mtime_ns, kind, id, path, title, us,"
+    " utc_offset, categories, tags, source_url, problems)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+ADD_TEXT: Final = "INSERT INTO fts(rowid, text) VALUES (?, ?)"
+DELETE_ENTRY: Final = "DELETE FROM entries WHERE rowid = ?"
+DELETE_TEXT: Final = "DELETE FROM fts WHERE rowid = ?"
+LAST_SEQUENCE: Final = "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'entries'"
+LAST_ROWID: Final = "SELECT coalesce(max(rowid), 0) FROM entries"
+NEWEST_POSTS: Final = f"{SELECT_ENTRIES} WHERE kind = 0 ORDER BY us DESC, id DESC LIMIT ?"
+COUNT_POSTS: Final = "SELECT count(*) FROM entries WHERE kind = 0"
+POSTS_WRITTEN_BETWEEN: Final = f"{SELECT_ENTRIES} WHERE kind = 0 AND rowid > ? AND rowid <= ?"
+SKIPPED_FILES: Final = "SELECT id, title FROM entries WHERE kind = ? ORDER BY id"
+RECOVERED_PROBLEMS: Final = (
+    "SELECT id, problems FROM entries WHERE kind = 0 AND problems IS NOT NULL ORDER BY id"
+)
+POST_IDS: Final = "SELECT id FROM entries WHERE kind = 0"
+
+
+def in_list(count: int) -> str:
+    """The ``?`` marks of an ``IN (...)`` list of ``count`` values."""
+    return ", ".join("?" * count)
+
+
+def posts_by_id(count: int) -> str:
+    """The posts among ``count`` ids."""
+    return f"{SELECT_ENTRIES} WHERE kind = 0 AND id IN ({in_list(count)})"
+
+
+def stamps_of_files(count: int) -> str:
+    """``rel, size, mtime_ns, kind, id`` of ``count`` files, by ``rel``."""
+    return f"SELECT rel, size, mtime_ns, kind, id FROM entries WHERE rel IN ({in_list(count)})"
+
+
+def rows_of_files(count: int) -> str:
+    """``rowid, kind`` of ``count`` files, by ``rel``."""
+    return f"SELECT rowid, kind FROM entries WHERE rel IN ({in_list(count)})"
+
+
+# --- full-text search ---------------------------------------------------------------------
+
+TERMS_IN_RANGE: Final = "SELECT term FROM fts_terms WHERE term >= ? AND term < ?"
+"""The indexed trigrams in a range of text (those starting with a short term)."""
+TEXT_MATCHES: Final = (
+    "SELECT id FROM entries WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+)
+"""The posts whose text matches an FTS5 expression."""
+TEXT_MISSES: Final = (
+    "SELECT id FROM entries WHERE kind = 0 AND rowid NOT IN"
+    " (SELECT rowid FROM fts WHERE fts MATCH ?)"
+)
+"""The posts whose text does not match an FTS5 expression."""
