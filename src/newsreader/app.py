@@ -17,8 +17,8 @@ from newsreader.archive import LoadOptions
 from newsreader.archive.index import prepare_workers
 from newsreader.config import ConfigError, Settings, load_settings, save_setting
 from newsreader.resources import styles_dir
-from newsreader.screens.messages import SettingChanged
 from newsreader.screens.reader import ReaderScreen
+from newsreader.widgets.category_list import CategoryList
 
 STYLESHEETS = ("app.tcss", "article_list.tcss", "reading_pane.tcss")
 
@@ -119,8 +119,9 @@ class NewsReaderApp(App[None]):
         if not self._applying_settings and theme != self.settings.theme:
             self.remember_setting("theme", theme)
 
-    def on_setting_changed(self, event: SettingChanged) -> None:
-        self.remember_setting(event.key, event.value)
+    def on_category_list_sort_changed(self, event: CategoryList.SortChanged) -> None:
+        """The sidebar's order (S) is remembered for next time."""
+        self.remember_setting("sidebar_sort", event.sort_by)
 
     def remember_setting(self, key: str, value: object) -> None:
         """Save one setting to the settings file; a failure is shown, never raised."""

@@ -1,4 +1,4 @@
-"""Messages between the reader screen, its feed's threads and the app."""
+"""Messages from the reader's feed threads to its screen."""
 
 from __future__ import annotations
 
@@ -16,11 +16,3 @@ class FeedArrived(Message):
 
     generation: int
     event: FeedEvent
-
-
-@dataclass
-class SettingChanged(Message):
-    """The user changed something worth remembering (the app saves it to the settings)."""
-
-    key: str
-    value: object

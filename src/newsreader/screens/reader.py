@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from newsreader.archive import DateRange, DateSpecError, Filter, LoadOptions, Post, parse_date_spec
+from newsreader.archive import DateSpecError, Filter, LoadOptions, Post, parse_date_spec
 from newsreader.config import Settings
 from newsreader.reader import feed as feeds
 from newsreader.reader.feed import ArchiveFeed, Batch, FeedEvent, Notice, Progress
@@ -25,7 +25,7 @@ from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.links import copy_source, open_source
 from newsreader.screens.marking import Marking
-from newsreader.screens.messages import FeedArrived, SettingChanged
+from newsreader.screens.messages import FeedArrived
 from newsreader.screens.problems import ProblemsScreen
 from newsreader.screens.reader_keys import READER_BINDINGS
 from newsreader.state import ReadingState, archive_key
@@ -38,8 +38,6 @@ from newsreader.widgets.sidebar import Sidebar
 from newsreader.widgets.status_line import StatusLine
 from newsreader.widgets.timeline import Timeline
 
-NO_MORE_MATCHES = "No more matches: this is the last result."
-NO_EARLIER_MATCHES = "No earlier matches: this is the first result."
 VIEWS = {UNREAD: View.UNREAD, STARRED: View.STARRED}
 
 
@@ -182,6 +180,9 @@ class ReaderScreen(Screen[None]):
         self.model.set_filter(new, text_matches)
         self._filter_changed(was_searching)
 
+    def _narrow(self, **changes: object) -> None:
+        self.set_filter(self.model.filter.with_changes(**changes))
+
     def _filter_changed(self, was_searching: bool) -> None:
         self.reading_pane.highlight_terms = self.model.filter.terms.required
         if was_searching != self.model.searching:
@@ -194,7 +195,7 @@ class ReaderScreen(Screen[None]):
     def choose_category(self, slug: str) -> None:
         """Filter by this category (from the command palette) and go to the list."""
         self.sidebar.categories.select(slug)
-        self.set_filter(self.model.filter.with_changes(category=slug or None))
+        self._narrow(category=slug or None)
         self.article_list.focus()
 
     @on(CategoryList.Chosen)
@@ -202,7 +203,7 @@ class ReaderScreen(Screen[None]):
         view = VIEWS.get(event.view or "", View.ALL)
         if view is not self.model.view:
             self.model.set_view(view)
-        self.set_filter(self.model.filter.with_changes(category=event.slug or None))
+        self._narrow(category=event.slug or None)
         if event.confirmed:
             self.article_list.focus()
 
@@ -213,12 +214,8 @@ class ReaderScreen(Screen[None]):
         except DateSpecError as error:
             self.notify(str(error), severity="error")
             return
-        self.set_filter(self.model.filter.with_changes(dates=dates))
+        self._narrow(dates=dates)
         self.article_list.focus()
-
-    @on(CategoryList.SortChanged)
-    def _sort_changed(self, event: CategoryList.SortChanged) -> None:
-        self.post_message(SettingChanged("sidebar_sort", event.sort_by))
 
     # --- opening articles ------------------------------------------------------------------
 
@@ -239,19 +236,13 @@ class ReaderScreen(Screen[None]):
         self.reading_pane.border_title = Content(post.id)  # a path, never markup
         self.marking.opened(post)
 
-    def _step(self, post: Post | None, go_to: GoTo | None = None, *, forward: bool) -> None:
-        if post is None:
-            self.notify("This is the last post." if forward else "This is the first post.",
-                        timeout=2)  # fmt: skip
-        self._open(post, go_to)
-
     def action_next_article(self) -> None:
         """Open the article after the open one, staying where the focus is."""
-        self._step(self.model.neighbour(1, self.article_list.cursor), forward=True)
+        self._open(self.model.neighbour(1, self.article_list.cursor))
 
     def action_previous_article(self) -> None:
         """Open the article before the open one."""
-        self._step(self.model.neighbour(-1, self.article_list.cursor), forward=False)
+        self._open(self.model.neighbour(-1, self.article_list.cursor))
 
     def action_next_unread(self) -> None:
         """Open the next unread article below the open one."""
@@ -282,7 +273,8 @@ class ReaderScreen(Screen[None]):
         elif not (pane.next_match() if forward else pane.previous_match()):
             post = self.model.neighbour(1 if forward else -1, self.article_list.cursor)
             if post is None:
-                self.notify(NO_MORE_MATCHES if forward else NO_EARLIER_MATCHES, timeout=2)
+                self.notify(f"No {'more' if forward else 'earlier'} matches: this is the "
+                            f"{'last' if forward else 'first'} result.", timeout=2)  # fmt: skip
             self._open(post, go_to=end)
 
     @on(ReadingPane.MatchesChanged)
@@ -310,12 +302,8 @@ class ReaderScreen(Screen[None]):
     def action_date_filter(self) -> None:
         """Ask for a date range."""
         dates = self.model.filter.dates
-        self.app.push_screen(
-            DateFilterScreen(self.options.tz, dates.spec if dates else ""), self._dates_chosen
-        )
-
-    def _dates_chosen(self, dates: DateRange | None) -> None:
-        self.set_filter(self.model.filter.with_changes(dates=dates))
+        asked = DateFilterScreen(self.options.tz, dates.spec if dates else "")
+        self.app.push_screen(asked, lambda chosen: self._narrow(dates=chosen))
 
     def action_clear_filters(self, quiet: bool = False) -> None:
         """Drop the category, date and search filters and the views."""
@@ -347,13 +335,10 @@ class ReaderScreen(Screen[None]):
             return self.reading_pane.post
         return self.article_list.highlighted_post
 
-    def action_toggle_read(self) -> None:
-        """Mark the post read or unread."""
-        self.marking.toggle_read(self._target_post())
-
-    def action_toggle_star(self) -> None:
-        """Star or unstar the post."""
-        self.marking.toggle_star(self._target_post())
+    def action_toggle_mark(self, mark: str) -> None:
+        """Mark the post read or unread (``"read"``), or star or unstar it (``"star"``)."""
+        toggle = self.marking.toggle_read if mark == "read" else self.marking.toggle_star
+        toggle(self._target_post())
 
     def action_mark_all_read(self) -> None:
         """Mark every post of the current view read, after asking once."""
