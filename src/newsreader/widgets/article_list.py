@@ -5,15 +5,13 @@ this size. ``ArticleList`` keeps only a reference to the caller's sequence of po
 Textual's Line API instead (``ScrollView`` + ``render_line``, the way toolong shows huge
 logs): the virtual size says how many rows there are, and only the rows on screen are ever
 turned into text. Rendered rows are kept in an LRU cache, and a cursor move repaints just
-the two rows that changed.
+the two rows that changed. How one row looks is :mod:`newsreader.widgets.article_rows`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -26,44 +24,21 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.widgets import article_rows
+from newsreader.widgets.article_rows import format_date, printable
 from newsreader.widgets.rows import fit_rows, refresh_row, scroll_to_row
 
 if TYPE_CHECKING:
     # Annotations only: the widget never builds posts, so it need not load the archive package.
     from newsreader.archive.post import Post
 
-GUTTER_WIDTH = 3
-"""Cells before the date: the opened mark, the star or unread mark, and a space."""
-OPENED_MARK = "▶"
-STAR_MARK = "★"
-UNREAD_MARK = "●"
-WIDE_DATE_MIN_WIDTH = 70
-"""From this content width on, dates show the year and time; below it only month-day."""
-LABEL_MAX_WIDTH = 16
-LABEL_MIN_WIDTH = 4
-"""A label column narrower than this says nothing useful, so it is dropped instead."""
+__all__ = ["DEFAULT_EMPTY_MESSAGE", "ArticleList", "format_date"]
+# format_date lives in article_rows; its callers import it from here, with the list.
+
 DEFAULT_EMPTY_MESSAGE = "No posts to show."
-
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
 
 _UNREAD = 1
 _STARRED = 2
-
-
-def _printable(text: str) -> str:
-    """``text`` with control characters (newlines, tabs, escapes) as spaces.
-
-    One row is one terminal line: a stray newline or escape in a title must not break it.
-    """
-    return _CONTROL_CHARACTERS.sub(" ", text)
-
-
-def format_date(date: datetime, wide: bool) -> str:
-    """The date column: ``YYYY-MM-DD HH:MM`` when ``wide``, else ``YYYY-MM-DD``."""
-    # Formatted by hand: strftime("%Y") does not zero-pad years before 1000 on every platform.
-    day = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
-    return f"{day} {date.hour:02d}:{date.minute:02d}" if wide else day
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -438,7 +413,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if y != 0 or width <= 0:
             return Strip.blank(width, style)
         text = Text(
-            " " + _printable(self.empty_message),
+            " " + printable(self.empty_message),
             style=self.get_visual_style("article-list--empty").rich_style,
             no_wrap=True,
             end="",
@@ -476,61 +451,26 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         unread: bool = False,
         starred: bool = False,
     ) -> Text:
-        """The row for ``post``, exactly ``width`` cells wide, styled as Rich text.
+        """The row for ``post``, exactly ``width`` cells wide, in this list's styles.
 
-        Columns: the opened mark, the date, the title (cut with an ellipsis by display
-        width, so wide characters line up) and the category label, right-aligned.
+        How a row looks is :func:`newsreader.widgets.article_rows.row_text`; this gives it the
+        list's labels, search terms and date format.
         """
-        states = ("article-list--opened",) if opened else ()
-        # The cursor comes last so its colours win on its row, over the date and label's.
-        cursor_class = ("article-list--cursor",) if cursor else ()
-
-        def style(*component: str) -> Style:
-            return self.get_visual_style(*states, *component, *cursor_class).rich_style
-
-        wide = width >= WIDE_DATE_MIN_WIDTH
-        date = (
-            _printable(post.date.strftime(self.date_format))
-            if wide and self.date_format
-            else format_date(post.date, wide)
+        return article_rows.row_text(
+            post,
+            width,
+            self._component_style,
+            labels=self._labels,
+            highlight_terms=self.highlight_terms,
+            date_format=self.date_format,
+            cursor=cursor,
+            opened=opened,
+            unread=unread,
+            starred=starred,
         )
-        space_left = width - GUTTER_WIDTH - len(date) - 1
-        label_width = min(LABEL_MAX_WIDTH, max(0, (space_left - 1) // 4))
-        if label_width < LABEL_MIN_WIDTH:
-            label_width = 0
-        title_width = space_left - (label_width + 1 if label_width else 0)
 
-        row = Text(style=style(), no_wrap=True, end="")
-        row.append(OPENED_MARK if opened else " ")
-        if starred:
-            row.append(STAR_MARK, style("article-list--star"))
-        elif unread:
-            row.append(UNREAD_MARK, style("article-list--unread"))
-        else:
-            row.append(" ")
-        row.append(" ")
-        row.append(date, style("article-list--date"))
-        row.append(" ")
-        if title_width > 0:
-            title = Text(_printable(post.title), style("article-list--unread") if unread else "")
-            terms = [term for term in self.highlight_terms if term.strip()]
-            if terms:
-                match_style = self.get_visual_style(
-                    *states, *cursor_class, "article-list--match"
-                ).rich_style
-                title.highlight_words(terms, match_style, case_sensitive=False)
-            title.truncate(title_width, overflow="ellipsis", pad=True)
-            row.append_text(title)
-        if label_width:
-            slug = post.categories[0] if post.categories else ""
-            label = Text(_printable(self._labels.get(slug, slug)), style("article-list--label"))
-            label.truncate(label_width, overflow="ellipsis")
-            label.pad_left(label_width - label.cell_len)
-            row.append(" ")
-            row.append_text(label)
-        # Narrow panes: whatever did not fit is cut, so the row is never wider than the pane.
-        row.truncate(width, overflow="ellipsis", pad=True)
-        return row
+    def _component_style(self, *component_classes: str) -> Style:
+        return self.get_visual_style(*component_classes).rich_style
 
     def _render_row(self, post: Post, width: int, is_cursor: bool, is_opened: bool) -> Strip:
         marks = self._marks_of(post.id)

@@ -1,0 +1,121 @@
+"""How one row of the article list looks: its columns, its marks, its text and styles.
+
+A row is the opened mark, the star or unread mark, the date, the title (cut with an ellipsis by
+display width, so wide characters line up) and the category label, right-aligned; exactly as
+wide as the pane. The styles come from the list's component classes (``article-list--*``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from rich.style import Style
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from newsreader.archive.post import Post
+
+GUTTER_WIDTH = 3
+"""Cells before the date: the opened mark, the star or unread mark, and a space."""
+OPENED_MARK = "▶"
+STAR_MARK = "★"
+UNREAD_MARK = "●"
+WIDE_DATE_MIN_WIDTH = 70
+"""From this content width on, dates show the year and time; below it only month-day."""
+LABEL_MAX_WIDTH = 16
+LABEL_MIN_WIDTH = 4
+"""A label column narrower than this says nothing useful, so it is dropped instead."""
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class ComponentStyles(Protocol):
+    """The Rich style of a widget's component classes, combined in the order given."""
+
+    def __call__(self, *component_classes: str) -> Style: ...
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (newlines, tabs, escapes) as spaces.
+
+    One row is one terminal line: a stray newline or escape in a title must not break it.
+    """
+    return _CONTROL_CHARACTERS.sub(" ", text)
+
+
+def format_date(date: datetime, wide: bool) -> str:
+    """The date column: ``YYYY-MM-DD HH:MM`` when ``wide``, else ``YYYY-MM-DD``."""
+    # Formatted by hand: strftime("%Y") does not zero-pad years before 1000 on every platform.
+    day = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    return f"{day} {date.hour:02d}:{date.minute:02d}" if wide else day
+
+
+def row_text(
+    post: Post,
+    width: int,
+    styles: ComponentStyles,
+    *,
+    labels: Mapping[str, str],
+    highlight_terms: Sequence[str] = (),
+    date_format: str | None = None,
+    cursor: bool = False,
+    opened: bool = False,
+    unread: bool = False,
+    starred: bool = False,
+) -> Text:
+    """The row for ``post``, exactly ``width`` cells wide, styled as Rich text.
+
+    ``labels`` maps category slugs to the label shown; ``highlight_terms`` are marked in the
+    title; ``date_format`` is the strftime format of a wide date (None: YYYY-MM-DD HH:MM).
+    """
+    states = ("article-list--opened",) if opened else ()
+    # The cursor comes last so its colours win on its row, over the date and label's.
+    cursor_class = ("article-list--cursor",) if cursor else ()
+
+    def style(*component: str) -> Style:
+        return styles(*states, *component, *cursor_class)
+
+    wide = width >= WIDE_DATE_MIN_WIDTH
+    date = (
+        printable(post.date.strftime(date_format))
+        if wide and date_format
+        else format_date(post.date, wide)
+    )
+    space_left = width - GUTTER_WIDTH - len(date) - 1
+    label_width = min(LABEL_MAX_WIDTH, max(0, (space_left - 1) // 4))
+    if label_width < LABEL_MIN_WIDTH:
+        label_width = 0
+    title_width = space_left - (label_width + 1 if label_width else 0)
+
+    row = Text(style=style(), no_wrap=True, end="")
+    row.append(OPENED_MARK if opened else " ")
+    if starred:
+        row.append(STAR_MARK, style("article-list--star"))
+    elif unread:
+        row.append(UNREAD_MARK, style("article-list--unread"))
+    else:
+        row.append(" ")
+    row.append(" ")
+    row.append(date, style("article-list--date"))
+    row.append(" ")
+    if title_width > 0:
+        title = Text(printable(post.title), style("article-list--unread") if unread else "")
+        terms = [term for term in highlight_terms if term.strip()]
+        if terms:
+            match_style = styles(*states, *cursor_class, "article-list--match")
+            title.highlight_words(terms, match_style, case_sensitive=False)
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        row.append_text(title)
+    if label_width:
+        slug = post.categories[0] if post.categories else ""
+        label = Text(printable(labels.get(slug, slug)), style("article-list--label"))
+        label.truncate(label_width, overflow="ellipsis")
+        label.pad_left(label_width - label.cell_len)
+        row.append(" ")
+        row.append_text(label)
+    # Narrow panes: whatever did not fit is cut, so the row is never wider than the pane.
+    row.truncate(width, overflow="ellipsis", pad=True)
+    return row
