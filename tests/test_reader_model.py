@@ -10,7 +10,7 @@ import pytest
 from newsreader.archive import Filter, LoadOptions, Post, parse_date_spec
 from newsreader.reader.feed import Batch
 from newsreader.reader.marks import ReadMarks
-from newsreader.reader.model import ReaderModel, View
+from newsreader.reader.model import ReaderModel, Status, View
 from newsreader.state import ReadingState
 
 MakePost = Callable[..., Post]
@@ -264,3 +264,13 @@ def test_mark_all_read_takes_the_unread_posts_listed(model: ReaderModel) -> None
     counts = model.sidebar_counts()
     assert counts.unread == {"world": 2, "tech": 2}
     assert counts.unread_total == 4
+
+
+def test_while_a_first_build_lists_posts_the_status_says_it_is_loading(
+    options: LoadOptions, posts: list[Post]
+) -> None:
+    reader = ReaderModel(Path("/archive"), options, None)
+    reader.apply(Batch(posts[:3], replace=True, finished=False))  # no count known yet
+    assert reader.status() == Status("loading", 3, 3)
+    reader.apply(Batch(posts[3:], replace=False, finished=True))
+    assert reader.status() == Status("", 5, 5)

@@ -142,9 +142,9 @@ class ReaderModel:
             "unread" if self._unread_view else "",
         ]
         total = len(self.archive)
-        if self.loading and self.expected > total:
+        if self.loading:  # a first build lists posts as it reads them: say more are coming
             parts.append("loading")
-            total = self.expected
+            total = max(total, self.expected)
         return Status(", ".join(part for part in parts if part), len(self.visible), total)
 
     def empty_message(self) -> str:
