@@ -324,3 +324,28 @@ def test_without_watchfiles_the_polls_still_bring_new_files(
         assert "Arrived by polling" in rows(reader)[0]
 
     start(tmp_path, scenario)
+
+
+def test_a_feed_that_fails_says_so_and_the_reader_keeps_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 3)
+    start(tmp_path, loaded)  # the index is built
+
+    def broken_refresh(*args: object, **kwargs: object) -> object:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ArchiveIndex, "refresh", broken_refresh)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await until(
+            pilot,
+            lambda: any("No space left on device" in n for n in notifications(pilot)),
+            "the failure to be said",
+        )
+        assert any("press r to try again" in n for n in notifications(pilot))
+        assert len(reader.article_list.posts) == 3, "the posts read before the failure stay"
+        await pilot.press("j")
+        assert reader.article_list.cursor == 1
+
+    start(tmp_path, scenario, wait=False)

@@ -1,4 +1,4 @@
-"""The data layer: loading, rendering and querying an archive. Never imports Textual."""
+"""The data layer: finding, loading and querying an archive. Plain data: no Rich, no Textual."""
 
 from newsreader.archive.collection import Archive
 from newsreader.archive.dates import DATE_SPEC_HELP, DateRange, DateSpecError, parse_date_spec

@@ -77,6 +77,8 @@ class Notice:
     """Something the user should know (an index rebuilt, a file that cannot be read)."""
 
     text: str
+    failed: bool = False
+    """The feed stopped on an error it did not expect (a bug, a full disk)."""
 
 
 FeedEvent = Batch | Progress | Notice
@@ -112,13 +114,14 @@ class ArchiveFeed:
         self._stopped = threading.Event()
         self._wake = threading.Event()
         self._changed = False
+        self._lock = threading.Lock()
 
     def run(self, emit: Callable[[FeedEvent], None], *, watch: bool | None = None) -> None:
         """Start reading: the start protocol, then looks (and the watcher, unless ``watch``
         is False; by default it runs unless ``NEWSREADER_WATCH=poll``)."""
         watching = watching_enabled() if watch is None else watch
 
-        def read() -> None:
+        def read(emit: Callable[[FeedEvent], None]) -> None:
             self.start(emit, self._stopped.is_set)
             if self._stopped.is_set():
                 return
@@ -126,10 +129,20 @@ class ArchiveFeed:
                 self._spawn(self._watch, emit)
             self._keep_looking(emit)
 
-        self._spawn(read)
+        self._spawn(read, emit)
 
-    def _spawn(self, target: Callable[..., None], *args: object) -> None:
-        threading.Thread(target=target, args=args, daemon=True, name="newsreader feed").start()
+    def _spawn(self, target: Callable[..., None], emit: Callable[[FeedEvent], None]) -> None:
+        def guarded() -> None:
+            # An exception here would print a traceback over the screen and end the thread
+            # unseen: it is said instead, and the reader keeps the posts it has.
+            try:
+                target(emit)
+            except Exception as error:
+                if not self._stopped.is_set():
+                    text = f"Reading {self.root} failed: {error!r}; press r to try again."
+                    emit(Notice(text, failed=True))
+
+        threading.Thread(target=guarded, daemon=True, name="newsreader feed").start()
 
     def stop(self) -> None:
         """Stop every thread and close the index (its answers are empty afterwards)."""
@@ -143,14 +156,16 @@ class ArchiveFeed:
 
     def look_now(self, *, changed: bool = True) -> None:
         """Look for changed files at once (``changed``: check every file, not only folders)."""
-        self._changed = self._changed or changed
+        with self._lock:
+            self._changed = self._changed or changed
         self._wake.set()
 
     def _keep_looking(self, emit: Callable[[FeedEvent], None]) -> None:
         while not self._stopped.is_set():
             self._wake.wait(WATCH_SECONDS)
-            self._wake.clear()
-            changed, self._changed = self._changed, False
+            with self._lock:
+                self._wake.clear()
+                changed, self._changed = self._changed, False
             if self._stopped.is_set():
                 return
             batch = self.look(self._stopped.is_set, changed=changed)

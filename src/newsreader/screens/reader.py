@@ -124,7 +124,7 @@ class ReaderScreen(Screen[None]):
             return
         event = message.event
         if isinstance(event, Notice):
-            self.notify(event.text, severity="warning", timeout=8)
+            self.notify(event.text, severity="error" if event.failed else "warning", timeout=8)
         elif isinstance(event, Progress):
             self.status_line.progress(event.done, event.total)
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -101,26 +102,24 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     empty_message: reactive[str] = reactive(DEFAULT_EMPTY_MESSAGE, repaint=False, init=False)
     """What the pane says when there are no posts to list."""
 
+    @dataclass
     class Highlighted(Message):
         """The cursor moved to another post (``post`` is None when the list is empty)."""
 
-        def __init__(self, post: Post | None, article_list: ArticleList | None = None) -> None:
-            super().__init__()
-            self.post = post
-            self.article_list = article_list
+        post: Post | None
+        article_list: ArticleList | None = None
 
         @property
         def control(self) -> ArticleList | None:
             """The list the cursor moved in, so ``@on(..., "#selector")`` works."""
             return self.article_list
 
+    @dataclass
     class Opened(Message):
         """The user asked to read a post (enter, ``l`` or a click)."""
 
-        def __init__(self, post: Post, article_list: ArticleList | None = None) -> None:
-            super().__init__()
-            self.post = post
-            self.article_list = article_list
+        post: Post
+        article_list: ArticleList | None = None
 
         @property
         def control(self) -> ArticleList | None:

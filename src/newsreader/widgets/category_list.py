@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -84,19 +85,17 @@ class CategoryOptions(ScrollView, can_focus=True, inherit_bindings=False):
     highlighted: reactive[int | None] = reactive(None, repaint=False, init=False)
     """Index of the current entry; None when there are none."""
 
+    @dataclass
     class Highlighted(Message):
         """The user moved to an entry."""
 
-        def __init__(self, option: Option) -> None:
-            super().__init__()
-            self.option = option
+        option: Option
 
+    @dataclass
     class Selected(Message):
         """The user chose an entry (enter, ``l`` or a click)."""
 
-        def __init__(self, option: Option) -> None:
-            super().__init__()
-            self.option = option
+        option: Option
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -264,24 +263,22 @@ class CategoryList(Vertical):
     sort_by: reactive[str] = reactive("count")
     """"count" or "name"."""
 
+    @dataclass
     class Chosen(Message):
         """The user moved to an entry: a category, all posts, unread or starred."""
 
-        def __init__(self, slug: str, confirmed: bool, view: str | None = None) -> None:
-            super().__init__()
-            self.slug = slug
-            """The category's slug; "" for all posts and for the views."""
-            self.confirmed = confirmed
-            """True on enter: the user wants to go on to the list."""
-            self.view = view
-            """UNREAD or STARRED for those entries, else None."""
+        slug: str
+        """The category's slug; "" for all posts and for the views."""
+        confirmed: bool
+        """True on enter: the user wants to go on to the list."""
+        view: str | None = None
+        """UNREAD or STARRED for those entries, else None."""
 
+    @dataclass
     class SortChanged(Message):
         """The user switched between sorting by count and by name."""
 
-        def __init__(self, sort_by: str) -> None:
-            super().__init__()
-            self.sort_by = sort_by
+        sort_by: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -190,18 +190,20 @@ class ReadingPane(VerticalScroll, can_focus=True):
     highlight_terms: reactive[tuple[str, ...]] = reactive((), repaint=False, init=False)
     """Search terms (case-folded) to highlight in the article; () highlights nothing."""
 
+    @dataclass
     class MatchesChanged(Message):
         """The open article's matches changed, or which of them is current."""
 
-        def __init__(self, current: int | None, count: int, *, searching: bool) -> None:
-            super().__init__()
-            self.current = current
-            """Index of the current match in reading order; None before n or N."""
-            self.count = count
-            self.capped = count >= MAX_MATCHES
+        current: int | None
+        """Index of the current match in reading order; None before n or N."""
+        count: int
+        searching: bool
+        """Whether an article is open with terms to highlight."""
+
+        @property
+        def capped(self) -> bool:
             """True when more matches may be there than were highlighted."""
-            self.searching = searching
-            """Whether an article is open with terms to highlight."""
+            return self.count >= MAX_MATCHES
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

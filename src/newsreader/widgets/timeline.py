@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -24,12 +25,11 @@ class Timeline(Tree[str]):
         Binding("l", "select_cursor", "Choose", show=False),
     ]
 
+    @dataclass
     class Chosen(Message):
         """The user chose a period (``spec`` in the date grammar, "" for all dates)."""
 
-        def __init__(self, spec: str) -> None:
-            super().__init__()
-            self.spec = spec
+        spec: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("All dates", data=ALL_DATES, id=id)
