@@ -118,19 +118,24 @@ def test_a_warm_start_shows_the_newest_posts_first_and_keys_work_before_the_rest
 # --- a first visit ------------------------------------------------------------------------
 
 
+def parse_slowly(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """A first build in batches of 10 files, each file taking ``seconds`` to parse."""
+    monkeypatch.setattr(index_workers, "BATCH", 10)
+    real_parse = index_rows.parse_file
+
+    def slow_parse(*args: object) -> object:
+        time.sleep(seconds)
+        return real_parse(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_rows, "parse_file", slow_parse)
+
+
 def test_a_first_build_is_shown_in_parts_and_ends_with_every_post_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_archive(tmp_path, 150)
     # Batches of 10, each taking 0.2 s: a part is shown after 1 s, the end comes after 3 s.
-    monkeypatch.setattr(index_workers, "BATCH", 10)
-    real_parse = index_rows.parse_file
-
-    def slow_parse(*args: object) -> object:
-        time.sleep(0.02)
-        return real_parse(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index_rows, "parse_file", slow_parse)
+    parse_slowly(monkeypatch, 0.02)
     sizes: list[tuple[int, bool]] = []
     real_start = ArchiveFeed.start
 
@@ -169,14 +174,7 @@ def test_after_a_first_build_the_untouched_list_is_at_the_newest_post(
     (tmp_path / "_posts" / "later").mkdir()
     newest.rename(tmp_path / "_posts" / "later" / newest.name)
     settle(tmp_path)
-    monkeypatch.setattr(index_workers, "BATCH", 10)
-    real_parse = index_rows.parse_file
-
-    def slow_parse(*args: object) -> object:
-        time.sleep(0.015)
-        return real_parse(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index_rows, "parse_file", slow_parse)
+    parse_slowly(monkeypatch, 0.015)
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         await until(pilot, lambda: reader.article_list.posts, "the first part")
