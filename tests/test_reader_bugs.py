@@ -17,9 +17,10 @@ from textual.pilot import Pilot
 from newsreader import app as app_module
 from newsreader import cli
 from newsreader.app import create_app
-from newsreader.archive import LoadOptions
+from newsreader.archive import LoadOptions, Post
 from newsreader.config import Settings
 from newsreader.screens.reader import ReaderScreen
+from newsreader.state import ReadingState, archive_key
 
 
 def write_unread_archive(root: Path, count: int = 5) -> list[str]:
@@ -101,6 +102,8 @@ def test_a_search_that_excludes_the_open_post_closes_it_and_counts_no_match(
 def test_switching_archives_from_the_command_palette_reads_the_other(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     write_sample(first, "2024-03-01-first.md", "Only in the first")
+    write_sample(first, "2024-02-01-older.md", "Older in the first")
+    write_sample(first, "2024-01-01-oldest.md", "Oldest in the first")
     write_sample(second, "2024-03-01-second.md", "Only in the second")
     write_sample(second, "2024-03-02-more.md", "Also in the second")
     settings = Settings(archives={"other": second})
@@ -112,12 +115,14 @@ def test_switching_archives_from_the_command_palette_reads_the_other(tmp_path: P
             assert isinstance(reader, ReaderScreen)
             await until(pilot, lambda: not reader.model.loading, "the first archive")
             assert "Only in the first" in rows(reader)[0]
+            await pilot.press("G")  # the cursor deep in the first archive
             await pilot.press("ctrl+p")
             await pilot.press(*"Archive: other")
             await until(pilot, lambda: "Archive: other" in _palette_text(pilot), "the hit")
             await pilot.press("enter")
             await until(pilot, lambda: status(reader) == "2 of 2 posts", "the other archive")
             assert "Also in the second" in rows(reader)[0]
+            assert reader.article_list.cursor == 0, "the other archive opens at its newest"
             assert app.screen is reader
             assert not [n for n in notifications(pilot) if "Error" in n]
 
@@ -142,3 +147,28 @@ def test_a_reader_that_crashed_exits_with_a_failure(
 
     monkeypatch.setattr(app_module, "create_app", lambda *args, **kwargs: CrashedApp())
     assert cli.main([str(tmp_path)]) == 1
+
+
+def test_a_delayed_read_mark_is_dropped_when_the_archive_is_switched(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_sample(first, "2024-03-01-first.md", "Left before the delay")
+    write_sample(second, "2024-03-01-second.md", "In the second")
+    settings = Settings(archives={"other": second}, mark_read="delay", mark_read_delay=0.3)
+    app = create_app(first, LoadOptions(tz=TZ), settings)
+    left: list[Post] = []
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            reader = app.screen_stack[0]
+            assert isinstance(reader, ReaderScreen)
+            await until(pilot, lambda: not reader.model.loading, "the first archive")
+            await pilot.press("enter")
+            assert reader.reading_pane.post is not None
+            left.append(reader.reading_pane.post)
+            app.open_archive(second)
+            await until(pilot, lambda: status(reader) == "1 of 1 posts", "the other archive")
+            await pilot.pause(0.6)  # past the delay
+
+    asyncio.run(main())
+    with ReadingState.open(archive_key(first, settings.archives)) as state:
+        assert not state.is_read(left[0]), "a post left before the delay was marked read"

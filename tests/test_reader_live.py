@@ -347,3 +347,64 @@ def test_a_feed_that_fails_says_so_and_the_reader_keeps_running(
         assert reader.article_list.cursor == 1
 
     start(tmp_path, scenario, wait=False)
+
+
+# --- what a reload or a new batch must leave as it was --------------------------------------
+
+
+def test_a_list_scrolled_by_the_wheel_stays_where_it_is_when_posts_arrive(tmp_path: Path) -> None:
+    write_archive(tmp_path, 80)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        listing = reader.article_list
+        for _ in range(10):
+            listing.scroll_down(animate=False)  # what the mouse wheel does: no cursor move
+        await pilot.pause()
+        before = listing.scroll_offset.y
+        assert before > 0
+        write_post(tmp_path, "2021-01-01-old.md", "An old one")  # lands at the bottom
+        reader.feed.look_now(changed=False)
+        await until(pilot, lambda: len(listing.posts) == 81, "the new post")
+        await pilot.pause()
+        assert listing.scroll_offset.y == before, "the list jumped back to the top"
+
+    start(tmp_path, scenario)
+
+
+def test_r_keeps_the_article_being_read_even_an_old_one(tmp_path: Path) -> None:
+    write_archive(tmp_path, 400)  # more than the newest 300 a reload shows first
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("G", "enter")
+        opened = reader.reading_pane.post
+        assert opened is not None and opened.title == "Post 0000"
+        await pilot.press("r")
+        await until(pilot, lambda: not reader.model.loading, "the reload")
+        await pilot.pause()
+        assert reader.reading_pane.post is not None, "r closed the article"
+        assert reader.reading_pane.post.title == "Post 0000"
+
+    start(tmp_path, scenario)
+
+
+def test_a_feed_stopped_at_once_leaves_no_index_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 3)
+    opened: list[ArchiveIndex] = []
+    real_open = ArchiveIndex.open
+
+    def recording_open(*args: Any, **kwargs: Any) -> ArchiveIndex:
+        index = real_open(*args, **kwargs)
+        opened.append(index)
+        return index
+
+    monkeypatch.setattr(ArchiveIndex, "open", recording_open)
+    for _ in range(10):
+        feed = ArchiveFeed(tmp_path, LoadOptions(tz=TZ))
+        feed.run(lambda event: None, watch=False)
+        feed.stop()  # r or ctrl+p pressed again at once
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(index._closed for index in opened):
+        time.sleep(0.05)
+    assert opened and all(index._closed for index in opened)

@@ -274,3 +274,17 @@ def test_while_a_first_build_lists_posts_the_status_says_it_is_loading(
     assert reader.status() == Status("loading", 3, 3)
     reader.apply(Batch(posts[3:], replace=False, finished=True))
     assert reader.status() == Status("", 5, 5)
+
+
+def test_a_reload_showing_the_newest_posts_first_keeps_an_older_open_post(
+    model: ReaderModel, posts: list[Post]
+) -> None:
+    oldest = by_title(model, "Post 0")
+    model.open(oldest)
+    # What r sends first: only the newest posts, replacing the list, the rest to come.
+    model.apply(Batch(posts[-2:], replace=True, finished=False, expected=5))
+    assert model.open_post == oldest, "a partial batch closed the article being read"
+    model.apply(Batch(posts, replace=True, finished=True))
+    assert model.open_post == oldest
+    model.apply(Batch(posts[1:], replace=True, finished=True))  # the whole archive, without it
+    assert model.open_post is None

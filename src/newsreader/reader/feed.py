@@ -122,12 +122,16 @@ class ArchiveFeed:
         watching = watching_enabled() if watch is None else watch
 
         def read(emit: Callable[[FeedEvent], None]) -> None:
-            self.start(emit, self._stopped.is_set)
-            if self._stopped.is_set():
-                return
-            if watching:
-                self._spawn(self._watch, emit)
-            self._keep_looking(emit)
+            try:
+                self.start(emit, self._stopped.is_set)
+                if self._stopped.is_set():
+                    return
+                if watching:
+                    self._spawn(self._watch, emit)
+                self._keep_looking(emit)
+            finally:
+                if self._index is not None:
+                    self._index.close()
 
         self._spawn(read, emit)
 
@@ -144,15 +148,20 @@ class ArchiveFeed:
 
         threading.Thread(target=guarded, daemon=True, name="newsreader feed").start()
 
-    def stop(self) -> None:
-        """Stop every thread and close the index (its answers are empty afterwards)."""
-        # Not joined: a first build checks for the stop between batches, and a closed index
-        # answers its threads with nothing, so the screen closes without waiting.
-        self._stopped.set()
+    def stop(self, *, wait: bool = False) -> None:
+        """Stop every thread; the index is closed by the feed's own thread as it ends.
+
+        ``wait`` closes it here and now (quitting: the next start's snapshot is written
+        first). Otherwise the caller never waits: a reload or a switch of archives during a
+        first build would freeze the screen until the build's current batch is written.
+        """
+        with self._lock:
+            self._stopped.set()
+            index = self._index
         self._wake.set()
         self.first_painted.set()
-        if self._index is not None:
-            self._index.close()
+        if wait and index is not None:
+            index.close()
 
     def look_now(self, *, changed: bool = True) -> None:
         """Look for changed files at once (``changed``: check every file, not only folders)."""
@@ -179,8 +188,10 @@ class ArchiveFeed:
 
     def _open(self, emit: Callable[[FeedEvent], None]) -> ArchiveIndex:
         if self._index is None:
-            self._index = ArchiveIndex.open(self.root, self.options)
-            for notice in self._index.notices:
+            index = ArchiveIndex.open(self.root, self.options)
+            with self._lock:  # stop() reads it: an index opened after a stop is closed by read()
+                self._index = index
+            for notice in index.notices:
                 emit(Notice(notice))
         return self._index
 

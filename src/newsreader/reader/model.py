@@ -317,11 +317,17 @@ class ReaderModel:
             self.archive.scan_problems = batch.scan_problems
         self.loading = not batch.finished
         changed = frozenset(post.id for post in batch.posts) | frozenset(batch.removed)
-        if self.open_post is not None and self.open_post.id in changed:
-            self.open_post = self.archive.get(self.open_post.id)
         self.update()
-        if self.open_post is not None and self.position(self.open_post) is None:
-            self.open_post = None
+        opened = self.open_post
+        if opened is not None:
+            # Only a post known to be gone closes: a reload's first batch holds only the
+            # newest posts, and the one being read may well be older.
+            whole = batch.archive is not None or (batch.replace and batch.finished)
+            current = self.archive.get(opened.id)
+            if opened.id in batch.removed or (whole and current is None):
+                self.open_post = None
+            elif current is not None:
+                self.open_post = current
         return Applied(
             changed_ids=changed,
             finished_loading=was_loading and not self.loading,

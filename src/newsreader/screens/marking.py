@@ -50,7 +50,7 @@ class Marking:
 
     def opened(self, post: Post) -> None:
         """Mark an opened post read, at once or after a delay, as the settings say."""
-        self._stop_timer()
+        self.stop()
         model, marks = self.model, self.model.marks
         when = model.marks_on_open(post, self.settings.mark_read)
         if when is None or marks is None:
@@ -65,7 +65,8 @@ class Marking:
         else:
             mark()
 
-    def _stop_timer(self) -> None:
+    def stop(self) -> None:
+        """Forget a read mark still waiting for its delay (the reader closes or moves on)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -75,7 +76,7 @@ class Marking:
         marks = self.model.marks
         if post is None or marks is None:
             return
-        self._stop_timer()
+        self.stop()
         said = "Marked unread" if marks.is_read(post) else "Marked read"
         self.write(lambda: marks.toggle_read(post), said)
 

@@ -70,18 +70,18 @@ class ReaderScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.article_list.border_title = "Articles"
         self.article_list.focus()
         self.sidebar.categories.sort_by = self.settings.sidebar_sort
         self.article_list.date_format = self.settings.date_format
         self._start(self.model.root)
 
     def on_unmount(self) -> None:
-        self._close()
+        self._close(wait=True)
 
-    def _close(self) -> None:
+    def _close(self, *, wait: bool = False) -> None:
         self.workers.cancel_all()
-        self.feed.stop()
+        self.marking.stop()
+        self.feed.stop(wait=wait)
         if self.model.marks is not None:
             self.model.marks.state.close()
 
@@ -91,12 +91,11 @@ class ReaderScreen(Screen[None]):
         state = ReadingState.open(archive_key(root, self.settings.archives))
         for notice in state.notices:
             self.notify(notice, severity="warning", timeout=10)
-        self.model = ReaderModel(root, self.options, ReadMarks(state))
+        marks = ReadMarks(state)
+        self.model = ReaderModel(root, self.options, marks)
         self.feed = ArchiveFeed(root, self.options)
         self.sidebar.model = self.marking.model = self.model
-        marks = self.model.marks
-        if marks is not None:
-            self.article_list.set_marks(marks.read_ids, marks.starred_ids)
+        self.article_list.set_marks(marks.read_ids, marks.starred_ids)
         self._load()
 
     def open_archive(self, root: Path) -> None:
@@ -104,6 +103,8 @@ class ReaderScreen(Screen[None]):
         self._close()
         self.action_clear_filters(quiet=True)
         self.reading_pane.forget()
+        self.reading_pane.close()
+        self.article_list.start_over()  # the other archive opens at its newest post
         self._start(root)
 
     def _load(self) -> None:
@@ -131,37 +132,36 @@ class ReaderScreen(Screen[None]):
             self._take_batch(event)
 
     def _take_batch(self, batch: Batch) -> None:
-        model = self.model
-        applied = model.apply(batch)
+        applied = self.model.apply(batch)
         if batch.finished:
             self.status_line.progress(1, 1)
         if applied.changed_ids:
             self.reading_pane.forget(set(applied.changed_ids))
         if applied.search_stale:
             self.search_bar.search_again()
-        self._show()
+        self._show(loaded=applied.finished_loading)
         if batch.expected:
             self.call_after_refresh(self.feed.first_painted.set)
         self.sidebar.follow_batch(changed=applied.sidebar_changed, whole=batch.archive is not None)
         if applied.finished_loading:
             feeds.settle_memory()
-            message, warn = model.loaded_message()
+            message, warn = self.model.loaded_message()
             self.notify(message, severity="warning" if warn else "information", timeout=4)
         elif batch.arrived:
             self.notify(f"{batch.arrived:,} new posts arrived", timeout=4)
 
     # --- showing the model -----------------------------------------------------------------
 
-    def _show(self) -> None:
-        """The list, the status line and the pane as the model has them."""
+    def _show(self, *, loaded: bool = False) -> None:
+        """The list, status line and pane as the model has them; ``loaded``: just read whole."""
         model = self.model
         article_list = self.article_list
         article_list.empty_message = model.empty_message()
         article_list.highlight_terms = model.filter.terms.required
         if article_list.posts is not model.visible:
-            # An untouched list follows the newest posts as they arrive.
-            labels = model.archive.labels
-            article_list.set_posts(model.visible, labels, article_list.moved_by_user)
+            # While loading, and as it ends, an untouched list follows the newest posts.
+            keep = article_list.moved_by_user or not (model.loading or loaded)
+            article_list.set_posts(model.visible, model.archive.labels, keep)
         status = model.status()
         self.status_line.show(status.filters, status.shown, status.total)
         pane = self.reading_pane

@@ -135,6 +135,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.border_title = "Articles"
         self._posts: Sequence[Post] = ()
         self._labels: dict[str, str] = {}
         self._strips: LRUCache[tuple[str, int, bool, bool, int], tuple[Post, Strip]] = LRUCache(
@@ -179,7 +180,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """
         previous = self.highlighted_post
         old_row = self.cursor
-        old_screen_y = old_row - self.scroll_offset.y
+        old_top = self.scroll_offset.y
+        old_screen_y = old_row - old_top
+        # Scrolled away from the cursor (the wheel moves the view, not the cursor): then the
+        # rows in view stay in view, and the cursor is not pulled back onto the screen.
+        height = self.scrollable_content_region.height
+        in_view = height == 0 or 0 <= old_screen_y < height
+        top_post = self._posts[old_top] if 0 <= old_top < len(self._posts) else None
         labels_changed = labels != self._labels
 
         self._posts = posts
@@ -197,6 +204,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         new_row = self._clamp(new_row)
 
         self._update_virtual_size()
+        if keep_cursor and not in_view and top_post is not None:
+            top = self._find_row(top_post.id, hint=old_top)
+            self.scroll_to(y=old_top if top is None else top, animate=False)
+            self.set_reactive(ArticleList.cursor, new_row)
+            self.refresh()
+            self._announce()
+            return
         if keep_cursor:
             # Keep the cursor where the eye is: the same line of the pane as before.
             self.scroll_to(y=max(0, new_row - old_screen_y), animate=False)
@@ -206,6 +220,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self._scroll_cursor_into_view()
         self._announce()
+
+    def start_over(self) -> None:
+        """Forget where the user was: the next posts shown are another archive's."""
+        self.opened_id = None
+        self.moved_by_user = False
 
     def move_to(self, post_id: str) -> bool:
         """Put the cursor on the post with this id; False if it is not listed."""
