@@ -172,3 +172,20 @@ def test_a_delayed_read_mark_is_dropped_when_the_archive_is_switched(tmp_path: P
     asyncio.run(main())
     with ReadingState.open(archive_key(first, settings.archives)) as state:
         assert not state.is_read(left[0]), "a post left before the delay was marked read"
+
+
+def test_escape_from_the_list_ends_a_search_left_with_enter(tmp_path: Path) -> None:
+    write_unread_archive(tmp_path)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await search(pilot, reader, "post 3")
+        await pilot.press("enter")  # to the list, the search kept
+        assert pilot.app.focused is reader.article_list
+        assert status(reader).startswith("search")
+        await pilot.press("escape")
+        await until(pilot, lambda: status(reader) == "5 of 5 posts", "the search to end")
+        assert pilot.app.focused is reader.article_list
+        await pilot.press("escape")  # and then back to the sidebar, as before
+        assert pilot.app.focused is reader.sidebar.categories.options
+
+    run(scenario, root=tmp_path)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_reader import TZ, notifications, rows, status, until, write_post
+from test_reader import TZ, notifications, rows, screen_text, status, until, write_post
 from textual.pilot import Pilot
 
 from newsreader.app import create_app
@@ -408,3 +408,20 @@ def test_a_feed_stopped_at_once_leaves_no_index_open(
     while time.monotonic() < deadline and not all(index._closed for index in opened):
         time.sleep(0.05)
     assert opened and all(index._closed for index in opened)
+
+
+def test_the_article_being_read_shows_its_file_rewritten(tmp_path: Path) -> None:
+    write_archive(tmp_path, 3)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("enter")
+        path = tmp_path / "_posts" / "2022-01-03-post-0002.md"
+        path.write_text(path.read_text().replace("Body.", "Body, corrected today."))
+        reader.feed.look_now()
+        await until(
+            pilot,
+            lambda: "Body, corrected today." in screen_text(pilot),
+            "the new text in the reading pane",
+        )
+
+    start(tmp_path, scenario)

@@ -126,10 +126,12 @@ def test_n_and_p_move_from_the_open_post_not_from_the_cursor(model: ReaderModel)
     assert model.neighbour(-1, cursor=4) == by_title(model, "Post 4")
 
 
-def test_with_nothing_open_n_and_p_move_from_the_cursor(model: ReaderModel) -> None:
-    assert model.neighbour(1, cursor=1) == by_title(model, "Post 2")
-    assert model.neighbour(-1, cursor=0) is None
-    assert model.neighbour(1, cursor=4) is None
+def test_with_nothing_open_n_and_p_open_the_post_at_the_cursor(model: ReaderModel) -> None:
+    assert model.neighbour(1, cursor=1) == by_title(model, "Post 3")
+    assert model.neighbour(-1, cursor=0) == by_title(model, "Post 4")
+    assert model.neighbour(1, cursor=4) == by_title(model, "Post 0")
+    model.open(by_title(model, "Post 0"))
+    assert model.neighbour(1, cursor=0) is None, "past the last post there is none"
 
 
 def test_n_walks_every_unread_post_while_opening_marks_each_read(model: ReaderModel) -> None:
@@ -288,3 +290,25 @@ def test_a_reload_showing_the_newest_posts_first_keeps_an_older_open_post(
     assert model.open_post == oldest
     model.apply(Batch(posts[1:], replace=True, finished=True))  # the whole archive, without it
     assert model.open_post is None
+
+
+def test_with_nothing_open_n_starts_at_the_cursor_skipping_nothing(model: ReaderModel) -> None:
+    model.set_view(View.UNREAD)
+    model.open(by_title(model, "Post 3"))
+    read(model, "Post 3")
+    model.toggle_unread_only()  # U while reading: the read article leaves the view and closes
+    assert model.open_post is None
+    # The cursor now stands on the row where Post 3 was: Post 2, the next unread one.
+    assert model.neighbour(1, cursor=1) == by_title(model, "Post 2")
+    assert model.next_unread(cursor=1) == by_title(model, "Post 2")
+
+
+def test_a_batch_that_rewrites_the_open_post_hands_its_new_version(
+    model: ReaderModel, make_post: MakePost
+) -> None:
+    model.open(by_title(model, "Post 2"))
+    edited = make_post("p2.md", "2022-04-03 08:00", categories=("world",), title="Post 2, edited")
+    applied = model.apply(Batch([edited], replace=False, finished=True))
+    assert applied.rewritten == edited and model.open_post == edited
+    other = make_post("p9.md", "2022-05-01 08:00", title="Post 9")
+    assert model.apply(Batch([other], replace=False, finished=True)).rewritten is None

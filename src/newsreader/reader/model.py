@@ -73,6 +73,8 @@ class Applied:
     """The index changed under a running search: run it again."""
     sidebar_changed: bool
     """Categories or dates changed (not only marks)."""
+    rewritten: Post | None = None
+    """The open post, when its file changed: the pane shows its new text."""
 
 
 class ReaderModel:
@@ -247,20 +249,20 @@ class ReaderModel:
         return None
 
     def neighbour(self, step: int, cursor: int) -> Post | None:
-        """The post ``step`` rows from the open one (from row ``cursor`` with none open)."""
+        """The post ``step`` rows from the open one; with none open (or it left the list),
+        the post at row ``cursor``: reading starts where the cursor is, skipping nothing."""
         row = self.position(self.open_post)
-        start = cursor if row is None else row
-        target = start + step
+        target = cursor if row is None else row + step
         if 0 <= target < len(self.visible):
             return self.visible[target]
         return None
 
     def next_unread(self, cursor: int) -> Post | None:
-        """The first unread post below the open one (below row ``cursor`` with none open)."""
+        """The first unread post below the open one (from row ``cursor`` with none open)."""
         row = self.position(self.open_post)
-        start = cursor if row is None else row
+        start = cursor if row is None else row + 1
         marks = self.marks
-        for post in self.visible[start + 1 :]:
+        for post in self.visible[start:]:
             if marks is None or post.id not in marks.read_ids:
                 return post
         return None
@@ -328,11 +330,13 @@ class ReaderModel:
                 self.open_post = None
             elif current is not None:
                 self.open_post = current
+        rewritten = self.open_post if self.open_post and self.open_post.id in changed else None
         return Applied(
             changed_ids=changed,
             finished_loading=was_loading and not self.loading,
             search_stale=self.searching and bool(changed),
             sidebar_changed=batch.replace or bool(changed),
+            rewritten=rewritten,
         )
 
     def loaded_message(self) -> tuple[str, bool]:

@@ -135,8 +135,9 @@ class ReaderScreen(Screen[None]):
         applied = self.model.apply(batch)
         if batch.finished:
             self.status_line.progress(1, 1)
-        if applied.changed_ids:
-            self.reading_pane.forget(set(applied.changed_ids))
+        self.reading_pane.forget(applied.changed_ids)
+        if applied.rewritten is not None:  # the article being read changed on disk
+            self.reading_pane.rewrite(self.model.with_body(applied.rewritten))
         if applied.search_stale:
             self.search_bar.search_again()
         self._show(loaded=applied.finished_loading)
@@ -362,17 +363,9 @@ class ReaderScreen(Screen[None]):
         """Copy the source address (OSC 52, so it works over ssh too)."""
         copy_source(self, self.reading_pane.post or self.article_list.highlighted_post)
 
-    def action_find_category(self) -> None:
-        """Type to narrow the category list."""
-        self.panes.find_category()
-
-    def action_toggle_sidebar(self) -> None:
-        """Hide or show the sidebar."""
-        self.panes.toggle_sidebar()
-
-    def action_toggle_reading_mode(self) -> None:
-        """Give the article the whole screen, or bring the panes back."""
-        self.panes.toggle_reading_mode()
+    def action_panes(self, layout_change: str) -> None:
+        """A change of layout (``Panes.toggle_sidebar``, ``toggle_reading_mode``...)."""
+        getattr(self.panes, layout_change)()
 
     def action_reload(self) -> None:
         """Read the archive again from disk."""
@@ -393,7 +386,7 @@ class ReaderScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Step back: close the search, leave the article, or go to the sidebar."""
-        if self.search_bar.has_focus:
+        if self.search_bar.has_focus or (self.model.searching and self.article_list.has_focus):
             self.search_bar.close()
             self.article_list.focus()
         else:

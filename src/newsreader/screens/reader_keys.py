@@ -32,9 +32,11 @@ READER_BINDINGS: list[BindingType] = [
     Binding("J,shift+j", "next_unread", "Next unread", show=False, id="next_unread"),
     Binding("o", "open_source", "Open source", show=False, id="open_source"),
     Binding("y", "copy_source", "Copy address", show=False, id="copy_source"),
-    Binding("c", "find_category", "Find category", show=False, id="find_category"),
-    Binding("t", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
-    Binding("z", "toggle_reading_mode", "Reading mode", show=False, id="toggle_reading_mode"),
+    Binding("c", "panes('find_category')", "Find category", show=False, id="find_category"),
+    Binding("t", "panes('toggle_sidebar')", "Sidebar", id="toggle_sidebar"),
+    Binding(
+        "z", "panes('toggle_reading_mode')", "Reading mode", show=False, id="toggle_reading_mode"
+    ),
     Binding("r", "reload", "Reload", show=False, id="reload"),
     Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),
     Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="cycle_pane_next"),

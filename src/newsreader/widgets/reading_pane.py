@@ -4,6 +4,7 @@ matches highlighted and visited one by one."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -252,13 +253,19 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.scroll_home(animate=False)
         self._when_laid_out(None)
 
-    def forget(self, post_ids: set[str] | None = None) -> None:
+    def forget(self, post_ids: AbstractSet[str] | None = None) -> None:
         """Drop cached renderings (all, or of these posts) after the archive changed."""
         if post_ids is None:
             self._rendered.clear()
         else:
             for post_id in post_ids:
                 self._rendered.discard(post_id)
+
+    def rewrite(self, post: Post) -> None:
+        """Show the open article's new text (its file changed), where the reader is in it."""
+        self.post = post
+        self._display(self._article(post))
+        self._when_laid_out(None)
 
     def watch_highlight_terms(self) -> None:
         if self.post is not None:
