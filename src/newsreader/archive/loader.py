@@ -30,6 +30,14 @@ from newsreader.archive.dates import parse_post_date
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.scan import display_path as display_path
 from newsreader.archive.scan import rel_to_path, relative_id, scan
+from newsreader.archive.site import (
+    DEFAULT_MARKDOWN_EXT,
+    POST_NAME,
+    Place,
+    SiteInfo,
+    place_of,
+    site_info,
+)
 from newsreader.archive.source import find_source_url
 from newsreader.archive.text import clean_line
 
@@ -39,9 +47,16 @@ MAX_FRONT_MATTER_VALUES = 20_000
 MAX_FRONT_MATTER_DEPTH = 50
 MAX_INTEGER_BITS = 4096
 
-_KNOWN_KEYS = frozenset({"title", "date", "categories", "category", "tags", "tag", "source_url"})
+_KNOWN_KEYS = frozenset(
+    {"title", "date", "categories", "category", "tags", "tag", "source_url", "published"}
+)
 _YAML = YAMLHandler()
-_FILE_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_FILE_NAME_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-")
+# Jekyll closes front matter with "---" or YAML's own end of document, "...".
+_FRONT_MATTER_END = re.compile(r"^(?:-{3,}|\.{3})[ \t]*$", re.MULTILINE)
+# A slug "has words" when it has a run of two letters: a bare number or a single letter (a
+# scraper's article code, a placeholder name) says nothing a reader wants as a title.
+_SLUG_WORD = re.compile(r"[^\W\d_]{2}")
 # Scraped posts are often named after the source's article code, which starts with the
 # publication day: `-202205262391921712.md` was published on 2022-05-26.
 _FILE_NAME_CODE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})\d{6,}")
@@ -87,6 +102,24 @@ class LoadOptions:
     tz: tzinfo = field(default_factory=lambda: local_timezone())
     """The zone for dates written without an offset."""
     max_bytes: int = DEFAULT_MAX_BYTES
+    zone_from_archive: bool = False
+    """When True, ``tz`` is only the fallback (no zone was asked for): the ``timezone`` of
+    the archive's ``_config.yml``, else the offset its dated posts agree on, comes first."""
+
+    def zone_for(self, root: Path) -> tzinfo:
+        """The zone dates without an offset are read in, for the archive at ``root``."""
+        return self.zone_and_source(root)[0]
+
+    def zone_and_source(self, root: Path) -> tuple[tzinfo, str]:
+        """The zone for ``root`` and where it comes from, in words."""
+        if self.zone_from_archive:
+            info = site_info(root)
+            if info.config.timezone is not None:
+                return info.config.timezone, "the timezone in _config.yml"
+            if info.inferred_zone is not None:
+                return info.inferred_zone, "the offset the archive's dated posts agree on"
+            return self.tz, "this machine's zone"
+        return self.tz, "the zone asked for"
 
 
 def local_timezone() -> tzinfo:
@@ -178,21 +211,38 @@ def load_post(path: Path, root: Path, options: LoadOptions | None = None) -> Pos
         return Problem(post_id, f"file is over the {_size(options.max_bytes)} limit")
     if not raw.removeprefix(codecs.BOM_UTF8).strip():
         return Problem(post_id, "empty file; skipped")
-    if b"\x00" in raw[:1024]:
+    if b"\x00" in raw[:1024] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Problem(post_id, "binary file (NUL bytes); skipped")
     problems: list[str] = []
     text = decode_bytes(raw, problems)
-    if not _YAML.detect(text.lstrip()) and not _is_dated_post(path):
+    site = site_info(root)
+    place = place_of(post_id)
+    if not _is_post(_YAML.detect(text.lstrip()), path, place, site):
         return None
-    return parse_post(text, post_id, path, info.st_mtime, options, problems)
+    zone = options.zone_for(root)
+    return parse_post(text, post_id, path, info.st_mtime, options, problems, site=site, zone=zone)
 
 
 def _size(count: int) -> str:
     return f"{count // _MIB} MiB" if count % _MIB == 0 else f"{count:,}-byte"
 
 
-def _is_dated_post(path: Path) -> bool:
-    return "_posts" in path.parts or bool(_FILE_NAME_DATE.match(path.name))
+def _is_post(has_front_matter: bool, path: Path, place: Place, site: SiteInfo) -> bool:
+    """The content half of the rules of :mod:`newsreader.archive.site` (the scanner did the
+    names): in a site, a dated name under ``_posts`` or anything under ``_drafts`` is a post;
+    an undated one under ``_posts`` only with a scraper's dated article code, or with front
+    matter right in ``_posts`` (Jekyll skips both; a scraper's archive would lose them); a
+    dated name elsewhere wants front matter. In a plain folder, either will do."""
+    dated = POST_NAME.match(path.name) is not None
+    if not site.is_site:
+        return has_front_matter or dated or "_posts" in path.parts
+    if place.in_posts:
+        if dated or place.draft or _FILE_NAME_CODE_DATE.search(path.name) is not None:
+            return True
+        # A scraper's undated name saved into _posts itself, with front matter: kept (its
+        # problems say so); one in a folder below _posts is Jekyll's "not a post".
+        return has_front_matter and path.parent.name == "_posts"
+    return has_front_matter and dated
 
 
 def decode_bytes(raw: bytes, problems: list[str]) -> str:
@@ -201,6 +251,12 @@ def decode_bytes(raw: bytes, problems: list[str]) -> str:
     A UTF-8 file with a few broken bytes (a scraper cut a character in half) stays UTF-8:
     reading it as GB18030 would turn every character into the wrong one.
     """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.append("not valid UTF-16; undecodable bytes replaced")
+            return raw.decode("utf-16", "replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -226,16 +282,35 @@ def parse_post(
     mtime: float,
     options: LoadOptions,
     problems: list[str],
+    *,
+    site: SiteInfo | None = None,
+    zone: tzinfo | None = None,
 ) -> Post:
-    """Build a Post from decoded text, recovering what it can from broken front matter."""
+    """Build a Post from decoded text, recovering what it can from broken front matter.
+
+    With ``site`` (the archive's), the post's place and the site's config count as Jekyll
+    has them: categories from the folders above ``_posts``, front-matter ``defaults`` and
+    the converter from the extension. ``zone`` (else ``options.tz``) reads offset-less dates.
+    """
     metadata, body = split_front_matter(text, problems)
+    place = place_of(post_id) if site is not None and site.is_site else Place(False, False, ())
+    markup = _markup(path, site)
+    if site is not None and site.config.defaults:
+        kind = "drafts" if place.draft else "posts"
+        metadata = {**site.config.defaults_for(post_id, kind), **metadata}
     title = _text_value(metadata.get("title"), "title", problems)
     categories = _word_list(metadata, ("categories", "category"), "categories", problems)
+    if place.categories:
+        categories = tuple(dict.fromkeys((*place.categories, *categories)))
     tags = _word_list(metadata, ("tags", "tag"), "tags", problems)
     if not title:
-        title = _title_from_body(body, path)
+        # A heading the article gives itself first, then Jekyll's slug title, then words.
+        title = _heading(body)
+        if not title and site is not None and site.is_site:
+            title = _title_from_slug(path)
+        title = title or _title_from_body(body, path)
         problems.append(f"no title; using {title!r}")
-    when = _post_date(metadata.get("date"), path, mtime, options.tz, problems)
+    when = _post_date(metadata.get("date"), path, mtime, zone or options.tz, problems)
     source = _text_value(metadata.get("source_url"), "source_url", problems) or find_source_url(
         body
     )
@@ -251,7 +326,30 @@ def parse_post(
         body=body,
         extra=extra,
         problems=tuple(problems),
+        draft=place.draft,
+        published=metadata.get("published") is not False,
+        markup=markup,
     )
+
+
+def _markup(path: Path, site: SiteInfo | None) -> str:
+    """The converter Jekyll picks by extension: Markdown, HTML, or the text as it is."""
+    suffix = path.suffix.lower().lstrip(".")
+    markdown = site.config.markdown_ext if site is not None else DEFAULT_MARKDOWN_EXT
+    if suffix in markdown:
+        return "markdown"
+    if suffix in ("html", "htm"):
+        return "html"
+    return "text"
+
+
+def _title_from_slug(path: Path) -> str:
+    """Jekyll's title for a post without one: the name's slug, each word capitalised."""
+    match = POST_NAME.match(path.name)
+    slug = match.group(4) if match else ""
+    if not _SLUG_WORD.search(slug):
+        return ""
+    return clean_line(" ".join(word.capitalize() for word in slug.split("-") if word))
 
 
 def split_front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
@@ -266,7 +364,7 @@ def split_front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], 
         problems.append("no front matter")
         return {}, text.strip("\n")
     try:
-        front, body = _YAML.split(stripped)
+        front, body = _split_at_end(stripped)
     except ValueError:
         problems.append("front matter is not closed by '---'; read line by line")
         rest = stripped.split("\n", 1)[1] if "\n" in stripped else ""
@@ -303,6 +401,16 @@ def split_front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], 
         problems.append("front matter expands to too many values; read line by line")
         return _line_by_line(front), body
     return {str(key): value for key, value in loaded.items()}, body
+
+
+def _split_at_end(text: str) -> tuple[str, str]:
+    """Front matter and body of a text opening with ``---``; ValueError when not closed."""
+    start = text.find("\n")
+    closing = _FRONT_MATTER_END.search(text, start + 1) if start >= 0 else None
+    if closing is not None and closing.group().startswith("."):
+        return text[start + 1 : closing.start()].rstrip("\n"), text[closing.end() :]
+    front, body = _YAML.split(text)
+    return front, body
 
 
 def _simple_mapping(front: str) -> dict[str, Any] | None:
@@ -427,13 +535,20 @@ def _word_list(
     return tuple(dict.fromkeys(word for word in words if word))
 
 
-def _title_from_body(body: str, path: Path) -> str:
+def _heading(body: str) -> str:
     for pattern in (_MARKDOWN_HEADING, _HTML_HEADING):
         match = pattern.search(body)
         if match:
             heading = clean_line(html.unescape(_TAG.sub("", match.group(1))))
             if heading:
                 return heading
+    return ""
+
+
+def _title_from_body(body: str, path: Path) -> str:
+    heading = _heading(body)
+    if heading:
+        return heading
     for line in body.splitlines():
         words = clean_line(html.unescape(_TAG.sub(" ", line))).lstrip("> ").strip()
         if words and not words.startswith(("<http", "[")):
