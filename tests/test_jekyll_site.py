@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -49,6 +50,9 @@ def site(tmp_path: Path) -> Path:
     root = tmp_path / "site"
     shutil.copytree(SITE, root)
     (root / UTF16_POST).write_bytes(codecs.BOM_UTF16_LE + UTF16_TEXT.encode("utf-16-le"))
+    an_hour_ago = time.time() - 3600  # older than the index's racy window: not read again
+    for path in root.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
     return root.resolve()
 
 
@@ -275,3 +279,29 @@ def test_jekyll_agrees_with_the_reader_on_its_own_test_site():
         [str(AGREEMENT), str(newsreader)], capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_index_of_a_site_read_in_its_own_zone_is_kept_between_runs(
+    site: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["index", str(site)]) == 0
+    assert " 9 read" in capsys.readouterr().out
+    assert main(["index", str(site)]) == 0
+    assert " 0 read" in capsys.readouterr().out
+    # Another zone in _config.yml reads every file again.
+    config = site / "_config.yml"
+    config.write_text(config.read_text().replace("Asia/Tokyo", "Europe/Lisbon"))
+    assert main(["index", str(site)]) == 0
+    assert " 9 read" in capsys.readouterr().out
+
+
+def test_exclude_and_include_patterns(tmp_path: Path):
+    (tmp_path / "_config.yml").write_text(
+        "exclude: [drafts-old, '*.tmp.md', _posts/private]\ninclude: [_posts/private/keep]\n"
+    )
+    config = read_site_config(tmp_path)
+    assert config.excluded("drafts-old/2024-01-01-a.md")
+    assert config.excluded("2024-01-01-a.tmp.md")
+    assert config.excluded("_posts/private/2024-01-01-a.md")
+    assert not config.excluded("_posts/private/keep")
+    assert not config.excluded("_posts/2024-01-01-a.md")

@@ -76,7 +76,7 @@ def scan(root: Path) -> ScanResult:
     elsewhere, never in other underscore folders; in a plain folder, Markdown and HTML files.
     ``_config.yml``'s ``exclude``/``include`` apply. The loader then decides by content.
     """
-    info = site_info(root)
+    info = site_info(root, fresh=True)
     config = info.config
     is_site = info.is_site
     check_excluded = bool(config.exclude)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -220,18 +221,31 @@ def _defaults(value: object) -> tuple[FrontMatterDefault, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
 class SiteInfo:
     """What the loader needs to know of a whole archive, read once per root."""
 
-    config: SiteConfig
-    is_site: bool
-    """Has a ``_posts`` or ``_drafts`` folder: Jekyll's rules apply (see the module)."""
-    inferred_zone: tzinfo | None
-    """The UTC offset the archive's dated posts agree on, if they do."""
+    __slots__ = ("_inferred", "_root", "config", "is_site")
+
+    def __init__(self, root: Path, config: SiteConfig, is_site: bool) -> None:
+        self._root = root
+        self.config = config
+        self.is_site = is_site
+        """Has a ``_posts`` or ``_drafts`` folder: Jekyll's rules apply (see the module)."""
+        self._inferred: tuple[tzinfo | None] | None = None
+
+    @property
+    def inferred_zone(self) -> tzinfo | None:
+        """The UTC offset the archive's dated posts agree on, if they do (looked for once,
+        when first asked: only where no zone was asked for)."""
+        if self._inferred is None:
+            self._inferred = (infer_zone(self._root, self.is_site),)
+        return self._inferred[0]
 
 
 _INFO_CACHE: dict[tuple[str, int, int], SiteInfo] = {}
+_CHECKED: dict[str, tuple[float, SiteInfo]] = {}
+"""The root last asked about: when its stamps were checked, and its info."""
+_RECHECK_SECONDS = 1.0
 _ZONE_SAMPLE = 400
 _ZONE_MIN_OFFSETS = 3
 _ZONE_AGREEMENT = 0.9
@@ -242,15 +256,27 @@ _DATE_LINE = re.compile(
 )
 
 
-def site_info(root: Path) -> SiteInfo:
-    """The archive's :class:`SiteInfo`, cached until its root folder or config changes."""
-    key = (str(root), _mtime(root), _mtime(root / CONFIG_NAME))
+def site_info(root: Path, *, fresh: bool = False) -> SiteInfo:
+    """The archive's :class:`SiteInfo`, cached until its root folder or config changes.
+
+    Loading 100,000 posts asks for it 100,000 times: the two ``stat`` calls that tell a
+    change are made at most every :data:`_RECHECK_SECONDS`, unless ``fresh`` (a scan, an
+    index opening: once per pass over the archive) asks for them.
+    """
+    name = str(root)
+    now = time.monotonic()
+    checked = _CHECKED.get(name)
+    if not fresh and checked is not None and now - checked[0] < _RECHECK_SECONDS:
+        return checked[1]
+    key = (name, _mtime(root), _mtime(root / CONFIG_NAME))
     info = _INFO_CACHE.get(key)
     if info is None:
         is_site = find_site_folder(root)
-        info = SiteInfo(read_site_config(root), is_site, infer_zone(root, is_site))
+        info = SiteInfo(root, read_site_config(root), is_site)
         _INFO_CACHE.clear()
         _INFO_CACHE[key] = info
+    _CHECKED.clear()
+    _CHECKED[name] = (now, info)
     return info
 
 

@@ -111,8 +111,8 @@ def options_fingerprint(options: LoadOptions, root: Path) -> str:
 
     The same from run to run while the archive's config and dated posts say the same.
     """
+    site = site_info(root, fresh=True)
     zone = _zone_key(options.zone_for(root))
-    site = site_info(root)
     config = f"; site {site.config.fingerprint}" if site.config != SiteConfig() else ""
     return f"newsreader {__version__}; tz {zone}; max_bytes {options.max_bytes}{config}"
 
