@@ -305,3 +305,14 @@ def test_exclude_and_include_patterns(tmp_path: Path):
     assert config.excluded("_posts/private/2024-01-01-a.md")
     assert not config.excluded("_posts/private/keep")
     assert not config.excluded("_posts/2024-01-01-a.md")
+
+
+def test_check_says_when_the_configs_timezone_is_unknown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    (tmp_path / "_config.yml").write_text("timezone: Atlantis/Capital\n")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-01-01-a.md").write_text("---\ntitle: a\n---\nx\n")
+    assert main(["check", str(tmp_path), "--tz", "UTC"]) == 0
+    out = capsys.readouterr().out
+    assert "_config.yml: unknown timezone 'Atlantis/Capital'; ignored" in out

@@ -38,6 +38,7 @@ from newsreader.archive import (
 )
 from newsreader.archive.loader import display_path, local_timezone
 from newsreader.archive.query import search_text
+from newsreader.archive.site import site_info
 from newsreader.cli_parser import READ, parse_arguments
 from newsreader.config import Settings, describe_settings, load_settings, write_atomically
 from newsreader.locations import config_path, data_dir
@@ -349,7 +350,8 @@ def _check_notes(archive: Archive, load: LoadOptions) -> list[str]:
     unpublished = sum(1 for post in posts if not post.published)
     future = sorted(post.id for post in posts if post.date > now)
     name = getattr(zone, "key", None) or datetime.now(zone).strftime("%z")
-    notes = [f"dates without an offset read in {name} ({source})"]
+    notes = [*site_info(archive.root).config.problems]
+    notes.append(f"dates without an offset read in {name} ({source})")
     if drafts or unpublished:
         notes.append(
             f"{drafts:,} drafts and {unpublished:,} unpublished posts, hidden unless asked for"
