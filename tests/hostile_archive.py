@@ -344,7 +344,7 @@ def _bodies(big: bool) -> Entries:
             _head("Early NULs").encode() + b"\x00\x00\x00",
         ),
         body + "utf16.md": (
-            "skip: UTF-16 text (a NUL in every other byte)",
+            "load: UTF-16 text with a byte-order mark (a NUL in every other byte)",
             codecs.BOM_UTF16_LE + _head("UTF-16").encode("utf-16-le"),
         ),
         body + "invalid-utf8.md": (
@@ -481,12 +481,12 @@ def _names() -> dict[bytes, tuple[str, Content]]:
             body,
         ),
         b"_posts/2022-02-05-new\nline\rname.md": ("load: line breaks in the file name", body),
-        b"_posts/markup[b]x[/b]y.md": (
-            "load: Rich markup in the path (a folder `markup[b]x[` and a file `b]y.md`)",
+        b"_posts/markup[b]x[/2022-02-06-b]y.md": (
+            "load: Rich markup in the path (a folder `markup[b]x[` and a file `2022-02-06-b]y.md`)",
             body,
         ),
-        b"_posts/oops[/nothing].md": (
-            "load: a path that is invalid markup (a folder `oops[` and a file `nothing].md`)",
+        b"_posts/oops[/2022-02-06-nothing].md": (
+            "load: invalid markup in the path (folder `oops[`, file `2022-02-06-nothing].md`)",
             body,
         ),
     }

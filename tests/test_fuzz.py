@@ -36,7 +36,8 @@ from rich.console import Console
 
 from newsreader.archive import LoadOptions, Post, Problem, find_post_files, load_post
 from newsreader.archive.dates import DateSpecError, parse_date_spec, parse_post_date
-from newsreader.archive.loader import _simple_mapping, display_path
+from newsreader.archive.front_matter import _simple_mapping
+from newsreader.archive.loader import display_path
 from newsreader.archive.query import _single_spaced, _without_links
 from newsreader.archive.source import find_source_url
 from newsreader.archive.text import clean_line, clean_text

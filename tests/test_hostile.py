@@ -779,7 +779,7 @@ def test_the_reader_shows_hostile_paths_literally(tmp_path: Path):
     )
     report = run_reader(tmp_path.resolve(), "paths")
     assert report["dirty"] == {}
-    for post_id in ("_posts/markup[b]x[/b]y.md", "_posts/oops[/nothing].md"):
+    for post_id in ("_posts/markup[b]x[/2022-02-06-b]y.md", "_posts/oops[/2022-02-06-nothing].md"):
         assert post_id.rsplit("/", 1)[-1] in report["screens"][post_id], post_id
 
 

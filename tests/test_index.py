@@ -254,14 +254,14 @@ def test_new_files_are_added_and_deleted_ones_dropped(
             "_posts/2022-05-01-new.md",
         }
         assert index.search(SearchTerms.parse("valdrin")) == set()
-        # A post that stops being one (front matter gone, outside _posts) is removed.
-        page = archive / "notes" / "page.md"
+        # A dated post that stops being one (front matter gone, outside _posts) is removed.
+        page = archive / "notes" / "2022-05-03-page.md"
         page.parent.mkdir()
         page.write_text(post_text("A page", "text"), encoding="utf-8")
-        assert index.refresh().added == ("notes/page.md",)
+        assert index.refresh().added == ("notes/2022-05-03-page.md",)
         page.write_text("just text", encoding="utf-8")
         os.utime(page, (AN_HOUR_AGO, AN_HOUR_AGO))
-        assert index.refresh().removed == ("notes/page.md",)
+        assert index.refresh().removed == ("notes/2022-05-03-page.md",)
 
 
 def test_changes_another_program_indexed_are_reported(

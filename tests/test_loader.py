@@ -132,11 +132,9 @@ def test_a_readme_without_front_matter_is_not_a_post(
     assert archive.problems == []
 
 
-def test_files_without_front_matter_count_in_posts_folders_or_with_a_dated_name(
+def test_in_a_plain_folder_front_matter_or_a_dated_name_makes_a_post(
     tmp_path: Path, write: Write, options: LoadOptions
 ):
-    write("_posts/memo.md", "# 备忘\n\n没有日期的文件名。\n")
-    write("_posts/README.md", "README inside _posts is a post.\n")
     write("2022-05-01-diary.md", "# 五一日记\n\n出门看花。\n")
     write("notes/2022-05-02-note.markdown", "A dated note.\n")
     write("notes/undated.md", "Not a post.\n")
@@ -144,8 +142,6 @@ def test_files_without_front_matter_count_in_posts_folders_or_with_a_dated_name(
     archive = load_archive(tmp_path, options)
     assert sorted(post.id for post in archive.posts) == [
         "2022-05-01-diary.md",
-        "_posts/README.md",
-        "_posts/memo.md",
         "notes/2022-05-02-note.markdown",
         "page.md",
     ]
@@ -154,6 +150,29 @@ def test_files_without_front_matter_count_in_posts_folders_or_with_a_dated_name(
     assert diary.title == "五一日记"
     assert diary.date == datetime(2022, 5, 1, tzinfo=SHANGHAI)
     assert has_problem(diary, "no front matter")
+
+
+def test_in_a_jekyll_site_posts_are_dated_names_in_posts_or_dated_front_matter_files(
+    tmp_path: Path, write: Write, options: LoadOptions
+):
+    write("_posts/2022-5-3-memo.md", "一位数的月份和日子。\n")
+    write("_posts/-202205040000000001.md", "A scraper's article code, dated.\n")
+    write("_posts/memo.md", "An undated name without front matter: not a post.\n")
+    write("_posts/sub/undated.md", md('title: "undated, below _posts: not a post"'))
+    write("2022-05-01-diary.md", "A dated name without front matter outside _posts.\n")
+    write("archive/2022-05-02-note.md", md('title: "Dated, with front matter"'))
+    write("page.md", md('title: "A page with front matter"', "date: 2022-01-01"))
+    write("_layouts/2022-05-05-layout.html", md('title: "a layout"'))
+    archive = load_archive(tmp_path, options)
+    assert sorted(post.id for post in archive.posts) == [
+        "_posts/-202205040000000001.md",
+        "_posts/2022-5-3-memo.md",
+        "archive/2022-05-02-note.md",
+    ]
+    memo = archive.get("_posts/2022-5-3-memo.md")
+    assert memo is not None
+    assert memo.date == datetime(2022, 5, 3, tzinfo=SHANGHAI)
+    assert memo.title == "Memo"
 
 
 # --- symbolic links -----------------------------------------------------------------------
@@ -455,12 +474,12 @@ def test_a_long_first_paragraph_is_cut_for_the_title(
 
 
 @pytest.mark.parametrize("body", ["", "<http://a.example.cn/1.htm>\n\n[返回首页](//a.example.cn/)"])
-def test_with_no_words_at_all_the_file_name_is_the_title(
+def test_with_no_words_at_all_the_slug_is_the_title(
     tmp_path: Path, write: Write, options: LoadOptions, body: str
 ):
     write("_posts/2022-01-01-empty-words.md", md('title: ""', "date: 2022-01-01", body=body))
     post = only_post(tmp_path, options)
-    assert post.title == "2022-01-01-empty-words"
+    assert post.title == "Empty Words"
     assert has_problem(post, "title")
 
 
@@ -585,7 +604,7 @@ def test_front_matter_that_is_never_closed_keeps_the_post(
 def test_front_matter_that_is_not_a_mapping_keeps_the_post(
     tmp_path: Path, write: Write, options: LoadOptions
 ):
-    write("_posts/2022-06-08-list.md", "---\n- one\n- two\n---\n正文第一句。\n")
+    write("_posts/2022-06-08-1.md", "---\n- one\n- two\n---\n正文第一句。\n")
     post = only_post(tmp_path, options)
     assert post.title == "正文第一句。"
     assert post.date == datetime(2022, 6, 8, tzinfo=SHANGHAI)

@@ -15,7 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +38,7 @@ from newsreader.archive import (
 )
 from newsreader.archive.loader import display_path, local_timezone
 from newsreader.archive.query import search_text
+from newsreader.archive.site import site_info
 from newsreader.cli_parser import READ, parse_arguments
 from newsreader.config import Settings, describe_settings, load_settings, write_atomically
 from newsreader.locations import config_path, data_dir
@@ -57,7 +58,8 @@ class CliError(Exception):
         self.code = code
 
 
-_Command = Callable[[argparse.Namespace, tzinfo], int]
+_FUTURE_NAMED = 10
+_Command = Callable[[argparse.Namespace, LoadOptions], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parse_arguments(list(sys.argv[1:] if argv is None else argv))
     _settings.cache_clear()  # read the settings file once per command, afresh each time
     try:
-        return _COMMANDS[options.command](options, _zone(options.tz))
+        return _COMMANDS[options.command](options, _load_options(options.tz))
     except CliError as error:
         print(f"newsreader: {error}", file=sys.stderr)
         return error.code
@@ -78,6 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _load_options(name: str | None) -> LoadOptions:
+    """How to read: the zone asked for, else the archive's (``_config.yml``, or the offset
+    its dated posts agree on), else the machine's (see :func:`_zone`)."""
+    given = name or _settings().timezone
+    return LoadOptions(tz=_zone(given), zone_from_archive=not given)
 
 
 def _zone(name: str | None) -> tzinfo:
@@ -199,11 +208,11 @@ def _console(width: int | None = None) -> Console:
     return Console(width=width, highlight=False, soft_wrap=False)
 
 
-def _open_reader(options: argparse.Namespace, tz: tzinfo) -> int:
+def _open_reader(options: argparse.Namespace, load: LoadOptions) -> int:
     root = _resolve_root(options.path)
     from newsreader.app import create_app  # the TUI's imports cost time; list does not need them
 
-    app = create_app(root, LoadOptions(tz=tz), settings=_settings())
+    app = create_app(root, load, settings=_settings())
     app.run()
     # A reader that crashed has printed its traceback: the exit status must say so too.
     return app.return_code or 0
@@ -212,17 +221,23 @@ def _open_reader(options: argparse.Namespace, tz: tzinfo) -> int:
 # --- subcommands --------------------------------------------------------------------------
 
 
-def _list(options: argparse.Namespace, tz: tzinfo) -> int:
+def _list(options: argparse.Namespace, load: LoadOptions) -> int:
     try:
-        dates = parse_date_spec(options.date, tz) if options.date else None
+        zone = load.zone_for(_resolve_root(options.path).resolve())
+        dates = parse_date_spec(options.date, zone) if options.date else None
     except DateSpecError as error:
         raise CliError(str(error), EXIT_USAGE) from None
     if options.limit is not None and options.limit < 0:
         raise CliError("--limit must be 0 or more", EXIT_USAGE)
     query = Filter(
-        category=options.category, tag=options.tag, dates=dates, text=options.search or ""
+        category=options.category,
+        tag=options.tag,
+        dates=dates,
+        text=options.search or "",
+        drafts=options.drafts,
+        unpublished=options.unpublished,
     )
-    archive, matches = _open_archive(options.path, LoadOptions(tz=tz), query.terms)
+    archive, matches = _open_archive(options.path, load, query.terms)
     posts = archive.filter(query, matches)
     if options.unread or options.starred:
         posts = _marked(posts, archive.root, unread=options.unread, starred=options.starred)
@@ -267,7 +282,7 @@ def _post_record(post: Post, archive: Archive) -> dict[str, object]:
     }
 
 
-def _show(options: argparse.Namespace, tz: tzinfo) -> int:
+def _show(options: argparse.Namespace, load: LoadOptions) -> int:
     from newsreader.render import render_article
 
     target: list[str] = options.target
@@ -275,7 +290,7 @@ def _show(options: argparse.Namespace, tz: tzinfo) -> int:
         raise CliError("show takes [PATH] ID", EXIT_USAGE)
     path = Path(target[0]) if len(target) == 2 else None
     post_id = target[-1]
-    load_options = LoadOptions(tz=tz)
+    load_options = load
     # The index finds the post and the category labels without reading every file.
     archive, _ = _open_archive(path, load_options)
     found = archive.get(post_id) or archive.get(post_id.removeprefix("./"))
@@ -288,8 +303,8 @@ def _show(options: argparse.Namespace, tz: tzinfo) -> int:
     return 0
 
 
-def _categories(options: argparse.Namespace, tz: tzinfo) -> int:
-    archive, _ = _open_archive(options.path, LoadOptions(tz=tz))
+def _categories(options: argparse.Namespace, load: LoadOptions) -> int:
+    archive, _ = _open_archive(options.path, load)
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column("count", justify="right")
     table.add_column("category")
@@ -300,13 +315,15 @@ def _categories(options: argparse.Namespace, tz: tzinfo) -> int:
     return 0
 
 
-def _check(options: argparse.Namespace, tz: tzinfo) -> int:
-    archive, _ = _open_archive(options.path, LoadOptions(tz=tz), need_posts=False)
+def _check(options: argparse.Namespace, load: LoadOptions) -> int:
+    archive, _ = _open_archive(options.path, load, need_posts=False)
     problems = archive.problems
     recovered = sum(1 for post in archive.posts if post.problems)
     console = _console()
     for problem in problems:
         console.print(Text(str(problem)), soft_wrap=True)
+    for line in _check_notes(archive, load):
+        console.print(Text(line), soft_wrap=True)
     console.print(
         Text(
             f"{len(archive):,} posts loaded, {len(archive.skipped):,} files skipped, "
@@ -322,6 +339,31 @@ def _check(options: argparse.Namespace, tz: tzinfo) -> int:
 
 
 # --- reading state and settings -----------------------------------------------------------
+
+
+def _check_notes(archive: Archive, load: LoadOptions) -> list[str]:
+    """What ``check`` says besides problems: the zone used, and the posts a build hides."""
+    zone, source = load.zone_and_source(archive.root)
+    now = datetime.now(UTC)
+    posts = archive.posts
+    drafts = sum(1 for post in posts if post.draft)
+    unpublished = sum(1 for post in posts if not post.published)
+    future = sorted(post.id for post in posts if post.date > now)
+    name = getattr(zone, "key", None) or datetime.now(zone).strftime("%z")
+    notes = [*site_info(archive.root).config.problems]
+    notes.append(f"dates without an offset read in {name} ({source})")
+    if drafts or unpublished:
+        notes.append(
+            f"{drafts:,} drafts and {unpublished:,} unpublished posts, hidden unless asked for"
+            " (list --drafts, --unpublished)"
+        )
+    if future:
+        shown = ", ".join(future[:_FUTURE_NAMED])
+        more = f" and {len(future) - _FUTURE_NAMED:,} more" if len(future) > _FUTURE_NAMED else ""
+        notes.append(
+            f"{len(future):,} posts dated in the future (listed all the same): {shown}{more}"
+        )
+    return notes
 
 
 @functools.cache
@@ -352,7 +394,7 @@ def _marked(posts: list[Post], root: Path, *, unread: bool, starred: bool) -> li
     return [post for post in posts if post.id not in read and (stars is None or post.id in stars)]
 
 
-def _export_state(options: argparse.Namespace, tz: tzinfo) -> int:
+def _export_state(options: argparse.Namespace, load: LoadOptions) -> int:
     target: list[str] = options.target
     if len(target) > 2:
         raise CliError("export-state takes [PATH] [FILE]", EXIT_USAGE)
@@ -381,7 +423,7 @@ def _export_state(options: argparse.Namespace, tz: tzinfo) -> int:
     return 0
 
 
-def _import_state(options: argparse.Namespace, tz: tzinfo) -> int:
+def _import_state(options: argparse.Namespace, load: LoadOptions) -> int:
     target: list[str] = options.target
     if len(target) > 2:
         raise CliError("import-state takes [PATH] FILE", EXIT_USAGE)
@@ -417,7 +459,7 @@ def _import_state(options: argparse.Namespace, tz: tzinfo) -> int:
     return 1 if result.skipped else 0
 
 
-def _config(options: argparse.Namespace, tz: tzinfo) -> int:
+def _config(options: argparse.Namespace, load: LoadOptions) -> int:
     settings, messages = load_settings()
     path = settings.path or config_path()
     console = _console()
@@ -436,11 +478,11 @@ def _config(options: argparse.Namespace, tz: tzinfo) -> int:
     return 1 if messages else 0
 
 
-def _index(options: argparse.Namespace, tz: tzinfo) -> int:
+def _index(options: argparse.Namespace, load: LoadOptions) -> int:
     from newsreader.archive.index import ArchiveIndex
 
     root = _resolve_root(options.path)
-    with ArchiveIndex.open(root, LoadOptions(tz=tz)) as index:
+    with ArchiveIndex.open(root, load) as index:
         with _progress_bar() as progress:
             result = index.refresh(progress, rebuild=options.rebuild)
         for notice in result.notices:

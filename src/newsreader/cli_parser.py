@@ -149,6 +149,12 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     listing.add_argument("--unread", action="store_true", help="only posts not marked read")
     listing.add_argument("--starred", action="store_true", help="only starred posts")
+    listing.add_argument(
+        "--drafts", action="store_true", help="also list drafts (the files in _drafts)"
+    )
+    listing.add_argument(
+        "--unpublished", action="store_true", help="also list posts marked 'published: false'"
+    )
     listing.add_argument("--limit", metavar="N", type=int, help="at most N posts")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     _global_options(listing)

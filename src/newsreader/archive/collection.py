@@ -37,6 +37,8 @@ class Archive:
         self._days: dict[str, str] = {}
         self._category_ids: dict[str, list[str]] | None = None
         """Each category's post ids, made when unread counts are first asked for."""
+        self._has_hidden = False
+        """Whether any post is a draft or unpublished (else filtering skips that test)."""
         self.add(posts)
 
     # --- changing --------------------------------------------------------------------------
@@ -71,6 +73,7 @@ class Archive:
         self._labels = _category_labels(ordered, self._by_category)
         self._days = {post.id: post.date.date().isoformat() for post in ordered}
         self._category_ids = None
+        self._has_hidden = any(post.draft or not post.published for post in ordered)
         self._dirty = False
 
     # --- reading ---------------------------------------------------------------------------
@@ -150,6 +153,8 @@ class Archive:
         posts = [ordered[position] for position in positions]
         if terms and text_matches is not None:
             posts = [post for post in posts if post.id in text_matches]
+        if self._has_hidden and not (query.drafts and query.unpublished):
+            posts = [post for post in posts if query.shows(post)]
         return posts
 
     def unread_counts(self, read_ids: AbstractSet[str]) -> dict[str, int]:

@@ -18,6 +18,27 @@ _POST_DATE = re.compile(
     \s*(?P<zone>Z|[+-]\d{2}:?\d{2})?\s*$""",
     re.VERBOSE,
 )
+# What `git log` and `date` print, which Ruby's parser (and so Jekyll) reads:
+# "Sat Nov 11 18:30:22 2023 -0800", also without the weekday or the offset.
+_CLOCK_DATE = re.compile(
+    r"""^\s*(?:[A-Za-z]{3},?\s+)?(?P<month>[A-Za-z]{3})\s+(?P<day>\d{1,2})\s+
+    (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s+(?P<year>\d{4})
+    \s*(?P<zone>Z|[+-]\d{2}:?\d{2})?\s*$""",
+    re.VERBOSE,
+)
+# RFC 2822, as feeds and mail write it: "Sat, 11 Nov 2023 18:30:22 -0800".
+_MAIL_DATE = re.compile(
+    r"""^\s*(?:[A-Za-z]{3},?\s+)?(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3})\s+(?P<year>\d{4})
+    \s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?
+    \s*(?P<zone>Z|[+-]\d{2}:?\d{2})?\s*$""",
+    re.VERBOSE,
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _RELATIVE = re.compile(r"^(\d{1,5})([dwm])$")
 _CALENDAR = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -26,8 +47,9 @@ def parse_post_date(value: object, tz: tzinfo) -> datetime | None:
     """A front-matter date as an aware datetime, or None when it is not a date.
 
     Accepts YAML's own datetimes and dates, and strings like ``2022-04-01 20:16:06 +0800``,
-    ``2022-04-01 20:16:06``, ``2022-04-01T20:16:06Z`` and ``2022-04-01``; a time without an
-    offset is read in ``tz``.
+    ``2022-04-01 20:16:06``, ``2022-04-01T20:16:06Z`` and ``2022-04-01``, and those Ruby
+    reads for Jekyll: ``Sat Nov 11 18:30:22 2023 -0800`` and ``Sat, 11 Nov 2023 18:30:22
+    -0800``; a time without an offset is read in ``tz``.
     """
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
@@ -35,10 +57,16 @@ def parse_post_date(value: object, tz: tzinfo) -> datetime | None:
         return datetime.combine(value, time(), tzinfo=tz)
     if not isinstance(value, str):
         return None
-    match = _POST_DATE.match(value)
+    match = _POST_DATE.match(value) or _CLOCK_DATE.match(value) or _MAIL_DATE.match(value)
     if not match:
         return None
     parts = match.groupdict()
+    month = parts["month"]
+    if not month.isdigit():
+        number = _MONTHS.get(month.lower())
+        if number is None:
+            return None
+        parts["month"] = str(number)
     zone: tzinfo = tz
     if parts["zone"] == "Z":
         zone = UTC
@@ -56,7 +84,7 @@ def parse_post_date(value: object, tz: tzinfo) -> datetime | None:
             int(parts["hour"] or 0),
             int(parts["minute"] or 0),
             int(parts["second"] or 0),
-            int((parts["fraction"] or "0")[:6].ljust(6, "0")),
+            int((parts.get("fraction") or "0")[:6].ljust(6, "0")),
             tzinfo=zone,
         )
     except ValueError:

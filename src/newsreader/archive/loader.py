@@ -22,58 +22,40 @@ from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-
 from newsreader.archive.collection import Archive
 from newsreader.archive.dates import parse_post_date
+from newsreader.archive.front_matter import has_front_matter
+from newsreader.archive.front_matter import split_front_matter as split_front_matter
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.scan import display_path as display_path
 from newsreader.archive.scan import rel_to_path, relative_id, scan
+from newsreader.archive.site import (
+    DEFAULT_MARKDOWN_EXT,
+    POST_NAME,
+    Place,
+    SiteInfo,
+    place_of,
+    site_info,
+)
 from newsreader.archive.source import find_source_url
 from newsreader.archive.text import clean_line
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-MAX_FRONT_MATTER_CHARS = 64 * 1024
-MAX_FRONT_MATTER_VALUES = 20_000
-MAX_FRONT_MATTER_DEPTH = 50
-MAX_INTEGER_BITS = 4096
 
-_KNOWN_KEYS = frozenset({"title", "date", "categories", "category", "tags", "tag", "source_url"})
-_YAML = YAMLHandler()
-_FILE_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_KNOWN_KEYS = frozenset(
+    {"title", "date", "categories", "category", "tags", "tag", "source_url", "published"}
+)
+_FILE_NAME_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-")
+# A slug "has words" when it has a run of two letters: a bare number or a single letter (a
+# scraper's article code, a placeholder name) says nothing a reader wants as a title.
+_SLUG_WORD = re.compile(r"[^\W\d_]{2}")
 # Scraped posts are often named after the source's article code, which starts with the
 # publication day: `-202205262391921712.md` was published on 2022-05-26.
 _FILE_NAME_CODE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})\d{6,}")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _HTML_HEADING = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
-_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
-_LINE_KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")
-# An anchor with an alias in YAML is how "billion laughs" bombs expand; scraped front matter
-# never needs them, so such a block is read line by line instead.
-_YAML_ALIAS = re.compile(r"(?:^|[:\[{,]|^\s*-)\s*[&*][^\s,\]}]", re.MULTILINE)
-# The front matter scrapers write is a few `key: value` lines. PyYAML spends ~70 µs on
-# them, a fifth of a cold index build; such lines are read here instead, but only when each
-# is certain to give what PyYAML gives (see _simple_mapping).
-_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))? *")
-_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
-_SINGLE_QUOTED = re.compile(r"'([^']*)'")
-_PLAIN_UNSAFE = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`]|: |\s#|:$|\t")
-# Characters PyYAML refuses, or takes as line breaks or byte-order marks.
-_NOT_SIMPLE = re.compile(
-    r"[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-_STR_TAG = "tag:yaml.org,2002:str"
-_RESOLVER = yaml.resolver.Resolver()
-_resolve_tag: Callable[..., str] = _RESOLVER.resolve  # PyYAML is untyped
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-# Plain scalars of these types are built by PyYAML's own constructors, as its loader does.
-_SCALAR_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
-)
-_MAX_SIMPLE_KEY = 1024
-"""PyYAML refuses a longer implicit key; such a line is left to it."""
+_NOWHERE = Place(False, False, ())
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _WORDS_FOR_TITLE = 60
 _FEW_BROKEN_BYTES = 4
@@ -87,6 +69,24 @@ class LoadOptions:
     tz: tzinfo = field(default_factory=lambda: local_timezone())
     """The zone for dates written without an offset."""
     max_bytes: int = DEFAULT_MAX_BYTES
+    zone_from_archive: bool = False
+    """When True, ``tz`` is only the fallback (no zone was asked for): the ``timezone`` of
+    the archive's ``_config.yml``, else the offset its dated posts agree on, comes first."""
+
+    def zone_for(self, root: Path) -> tzinfo:
+        """The zone dates without an offset are read in, for the archive at ``root``."""
+        return self.zone_and_source(root)[0]
+
+    def zone_and_source(self, root: Path) -> tuple[tzinfo, str]:
+        """The zone for ``root`` and where it comes from, in words."""
+        if self.zone_from_archive:
+            info = site_info(root)
+            if info.config.timezone is not None:
+                return info.config.timezone, "the timezone in _config.yml"
+            if info.inferred_zone is not None:
+                return info.inferred_zone, "the offset the archive's dated posts agree on"
+            return self.tz, "this machine's zone"
+        return self.tz, "the zone asked for"
 
 
 def local_timezone() -> tzinfo:
@@ -178,21 +178,40 @@ def load_post(path: Path, root: Path, options: LoadOptions | None = None) -> Pos
         return Problem(post_id, f"file is over the {_size(options.max_bytes)} limit")
     if not raw.removeprefix(codecs.BOM_UTF8).strip():
         return Problem(post_id, "empty file; skipped")
-    if b"\x00" in raw[:1024]:
+    if b"\x00" in raw[:1024] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Problem(post_id, "binary file (NUL bytes); skipped")
     problems: list[str] = []
     text = decode_bytes(raw, problems)
-    if not _YAML.detect(text.lstrip()) and not _is_dated_post(path):
+    site = site_info(root)
+    place = place_of(post_id)
+    if not _is_post(has_front_matter(text.lstrip()), path, place, site):
         return None
-    return parse_post(text, post_id, path, info.st_mtime, options, problems)
+    zone = options.zone_for(root)
+    return parse_post(
+        text, post_id, path, info.st_mtime, options, problems, site=site, zone=zone, place=place
+    )
 
 
 def _size(count: int) -> str:
     return f"{count // _MIB} MiB" if count % _MIB == 0 else f"{count:,}-byte"
 
 
-def _is_dated_post(path: Path) -> bool:
-    return "_posts" in path.parts or bool(_FILE_NAME_DATE.match(path.name))
+def _is_post(has_front_matter: bool, path: Path, place: Place, site: SiteInfo) -> bool:
+    """The content half of the rules of :mod:`newsreader.archive.site` (the scanner did the
+    names): in a site, a dated name under ``_posts`` or anything under ``_drafts`` is a post;
+    an undated one under ``_posts`` only with a scraper's dated article code, or with front
+    matter right in ``_posts`` (Jekyll skips both; a scraper's archive would lose them); a
+    dated name elsewhere wants front matter. In a plain folder, either will do."""
+    dated = POST_NAME.match(path.name) is not None
+    if not site.is_site:
+        return has_front_matter or dated or "_posts" in path.parts
+    if place.in_posts:
+        if dated or place.draft or _FILE_NAME_CODE_DATE.search(path.name) is not None:
+            return True
+        # A scraper's undated name saved into _posts itself, with front matter: kept (its
+        # problems say so); one in a folder below _posts is Jekyll's "not a post".
+        return has_front_matter and path.parent.name == "_posts"
+    return has_front_matter and dated
 
 
 def decode_bytes(raw: bytes, problems: list[str]) -> str:
@@ -201,6 +220,12 @@ def decode_bytes(raw: bytes, problems: list[str]) -> str:
     A UTF-8 file with a few broken bytes (a scraper cut a character in half) stays UTF-8:
     reading it as GB18030 would turn every character into the wrong one.
     """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.append("not valid UTF-16; undecodable bytes replaced")
+            return raw.decode("utf-16", "replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -226,16 +251,40 @@ def parse_post(
     mtime: float,
     options: LoadOptions,
     problems: list[str],
+    *,
+    site: SiteInfo | None = None,
+    zone: tzinfo | None = None,
+    place: Place | None = None,
 ) -> Post:
-    """Build a Post from decoded text, recovering what it can from broken front matter."""
+    """Build a Post from decoded text, recovering what it can from broken front matter.
+
+    With ``site`` (the archive's), the post's place and the site's config count as Jekyll
+    has them: categories from the folders above ``_posts``, front-matter ``defaults`` and
+    the converter from the extension. ``zone`` (else ``options.tz``) reads offset-less dates;
+    ``place`` is :func:`~newsreader.archive.site.place_of` the id, when the caller has it.
+    """
     metadata, body = split_front_matter(text, problems)
+    if site is None or not site.is_site:
+        place = _NOWHERE
+    elif place is None:
+        place = place_of(post_id)
+    markup = _markup(path, site)
+    if site is not None and site.config.defaults:
+        kind = "drafts" if place.draft else "posts"
+        metadata = {**site.config.defaults_for(post_id, kind), **metadata}
     title = _text_value(metadata.get("title"), "title", problems)
     categories = _word_list(metadata, ("categories", "category"), "categories", problems)
+    if place.categories:
+        categories = tuple(dict.fromkeys((*place.categories, *categories)))
     tags = _word_list(metadata, ("tags", "tag"), "tags", problems)
     if not title:
-        title = _title_from_body(body, path)
+        # A heading the article gives itself first, then Jekyll's slug title, then words.
+        title = _heading(body)
+        if not title and site is not None and site.is_site:
+            title = _title_from_slug(path)
+        title = title or _title_from_body(body, path)
         problems.append(f"no title; using {title!r}")
-    when = _post_date(metadata.get("date"), path, mtime, options.tz, problems)
+    when = _post_date(metadata.get("date"), path, mtime, zone or options.tz, problems)
     source = _text_value(metadata.get("source_url"), "source_url", problems) or find_source_url(
         body
     )
@@ -251,153 +300,30 @@ def parse_post(
         body=body,
         extra=extra,
         problems=tuple(problems),
+        draft=place.draft,
+        published=metadata.get("published") is not False,
+        markup=markup,
     )
 
 
-def split_front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
-    """The front matter as a dict and the body; never raises.
-
-    Front matter may follow blank lines; invalid YAML (a title holding an unescaped quote)
-    is read line by line as ``key: value``.
-    """
-    stripped = text.lstrip()
-    leading_blank = "\n" in text[: len(text) - len(stripped)]
-    if not _YAML.detect(stripped):
-        problems.append("no front matter")
-        return {}, text.strip("\n")
-    try:
-        front, body = _YAML.split(stripped)
-    except ValueError:
-        problems.append("front matter is not closed by '---'; read line by line")
-        rest = stripped.split("\n", 1)[1] if "\n" in stripped else ""
-        return _line_by_line(rest), rest.strip("\n")
-    if leading_blank:
-        problems.append("blank lines before the front matter")
-    body = body.strip("\n")
-    if len(front) > MAX_FRONT_MATTER_CHARS:
-        problems.append(f"front matter longer than {MAX_FRONT_MATTER_CHARS:,} characters; ignored")
-        return {}, body
-    keys = [match.group(1) for match in _TOP_LEVEL_KEY.finditer(front)]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
-    if repeated:
-        problems.append(f"duplicate front-matter keys {', '.join(repeated)}; the last one counts")
-    if _YAML_ALIAS.search(front):
-        problems.append("front matter uses YAML anchors or aliases; read line by line")
-        return _line_by_line(front), body
-    simple = _simple_mapping(front)
-    if simple is not None:
-        return simple, body
-    try:
-        loaded = _YAML.load(front)
-    except (yaml.YAMLError, ValueError, RecursionError) as error:
-        problems.append(f"invalid YAML front matter ({_first_line(error)}); read line by line")
-        return _line_by_line(front), body
-    if loaded is None:
-        return {}, body
-    if not isinstance(loaded, dict):
-        problems.append("front matter is not a mapping; read line by line")
-        return _line_by_line(front), body
-    if not _small_enough(loaded, [MAX_FRONT_MATTER_VALUES]):
-        # Aliases share one object many times over: harmless until anything walks it
-        # (printing, saving to the index), which would then take forever.
-        problems.append("front matter expands to too many values; read line by line")
-        return _line_by_line(front), body
-    return {str(key): value for key, value in loaded.items()}, body
+def _markup(path: Path, site: SiteInfo | None) -> str:
+    """The converter Jekyll picks by extension: Markdown, HTML, or the text as it is."""
+    suffix = path.suffix.lower().lstrip(".")
+    markdown = site.config.markdown_ext if site is not None else DEFAULT_MARKDOWN_EXT
+    if suffix in markdown:
+        return "markdown"
+    if suffix in ("html", "htm"):
+        return "html"
+    return "text"
 
 
-def _simple_mapping(front: str) -> dict[str, Any] | None:
-    """What PyYAML makes of ``front`` when it is only ``key: text`` lines, else None.
-
-    A line qualifies when its key is a plain ASCII word and its value is empty (None), a
-    quoted string without escapes, or a plain scalar that PyYAML's own resolver says is a
-    string, date, number, boolean or null (built by PyYAML's own constructor) and holds no
-    YAML indicator; anything else (lists, comments, continuation lines, odd characters) is
-    left to PyYAML.
-    """
-    if _NOT_SIMPLE.search(front):
-        return None
-    mapping: dict[str, Any] = {}
-    for line in front.split("\n"):
-        if not line.strip(" "):
-            continue
-        match = _SIMPLE_LINE.fullmatch(line)
-        if match is None:
-            return None
-        key, value = match.groups()
-        if len(key) > _MAX_SIMPLE_KEY:
-            return None
-        if _resolve_tag(yaml.ScalarNode, key, (True, False)) != _STR_TAG:
-            return None
-        if not value:
-            mapping[key] = None
-            continue
-        quoted = (_DOUBLE_QUOTED if value[0] == '"' else _SINGLE_QUOTED).fullmatch(value)
-        if quoted is not None:
-            mapping[key] = quoted.group(1)
-        elif value[0] in "\"'" or _PLAIN_UNSAFE.search(value):
-            return None
-        else:
-            tag = _resolve_tag(yaml.ScalarNode, value, (True, False))
-            if tag == _STR_TAG:
-                mapping[key] = value
-            elif tag in _SCALAR_TAGS:
-                try:
-                    built = _CONSTRUCTOR.yaml_constructors[tag](
-                        _CONSTRUCTOR, yaml.ScalarNode(tag, value)
-                    )
-                except ValueError:
-                    return None  # an impossible date, an integer too long: PyYAML's path says so
-                if isinstance(built, int) and built.bit_length() > MAX_INTEGER_BITS:
-                    return None
-                mapping[key] = built
-            else:
-                return None
-    return mapping
-
-
-def _small_enough(value: object, budget: list[int], depth: int = 0) -> bool:
-    """Whether walking ``value`` visits at most ``budget[0]`` values (shared ones each time).
-
-    Integers too long to print (``str`` refuses over 4,300 digits) count as too big as well.
-    """
-    budget[0] -= 1
-    if budget[0] < 0 or depth > MAX_FRONT_MATTER_DEPTH:
-        return False
-    if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
-        return False
-    if isinstance(value, dict):
-        return all(
-            _small_enough(key, budget, depth + 1) and _small_enough(item, budget, depth + 1)
-            for key, item in value.items()
-        )
-    if isinstance(value, list | tuple | set):
-        return all(_small_enough(item, budget, depth + 1) for item in value)
-    return True
-
-
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
-
-
-def _line_by_line(front: str) -> dict[str, Any]:
-    metadata: dict[str, Any] = {}
-    for line in front.splitlines():
-        match = _LINE_KEY_VALUE.match(line)
-        if not match:
-            continue
-        key, value = match.group(1), match.group(2).strip()
-        if value.startswith("[") and value.endswith("]"):
-            metadata.setdefault(key, [_unquote(item.strip()) for item in value[1:-1].split(",")])
-        else:
-            metadata.setdefault(key, _unquote(value))
-    return metadata
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
+def _title_from_slug(path: Path) -> str:
+    """Jekyll's title for a post without one: the name's slug, each word capitalised."""
+    match = POST_NAME.match(path.name)
+    slug = match.group(4) if match else ""
+    if not _SLUG_WORD.search(slug):
+        return ""
+    return clean_line(" ".join(word.capitalize() for word in slug.split("-") if word))
 
 
 def _text_value(value: object, key: str, problems: list[str]) -> str:
@@ -427,13 +353,20 @@ def _word_list(
     return tuple(dict.fromkeys(word for word in words if word))
 
 
-def _title_from_body(body: str, path: Path) -> str:
+def _heading(body: str) -> str:
     for pattern in (_MARKDOWN_HEADING, _HTML_HEADING):
         match = pattern.search(body)
         if match:
             heading = clean_line(html.unescape(_TAG.sub("", match.group(1))))
             if heading:
                 return heading
+    return ""
+
+
+def _title_from_body(body: str, path: Path) -> str:
+    heading = _heading(body)
+    if heading:
+        return heading
     for line in body.splitlines():
         words = clean_line(html.unescape(_TAG.sub(" ", line))).lstrip("> ").strip()
         if words and not words.startswith(("<http", "[")):

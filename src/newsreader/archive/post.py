@@ -39,6 +39,12 @@ class Post:
     """Front-matter keys other than the ones above."""
     problems: tuple[str, ...] = ()
     """What was recovered or guessed while loading (a fallback date, broken YAML...)."""
+    draft: bool = False
+    """Kept in ``_drafts``: not listed unless asked for, as in a Jekyll build."""
+    published: bool = True
+    """False for ``published: false``: not listed unless asked for."""
+    markup: str = "markdown"
+    """The converter its extension picks: ``markdown``, ``html`` or ``text`` (shown as is)."""
 
 
 @dataclass(frozen=True, slots=True)

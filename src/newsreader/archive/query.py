@@ -161,6 +161,14 @@ class Filter:
     tag: str | None = None
     dates: DateRange | None = None
     text: str = ""
+    drafts: bool = False
+    """Also list drafts (hidden by default, as a Jekyll build leaves them out)."""
+    unpublished: bool = False
+    """Also list ``published: false`` posts (hidden by default)."""
+
+    def shows(self, post: Post) -> bool:
+        """Whether the draft and unpublished flags let ``post`` be listed."""
+        return (self.drafts or not post.draft) and (self.unpublished or post.published)
 
     @property
     def terms(self) -> SearchTerms:

@@ -15,10 +15,17 @@ the real file, and SQLite text cannot hold such a name.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.archive.post import Problem
+from newsreader.archive.site import (
+    DATA_SUFFIXES,
+    PLAIN_SUFFIXES,
+    POST_NAME,
+    site_info,
+)
 from newsreader.archive.text import clean_text
 
 __all__ = [
@@ -34,7 +41,8 @@ __all__ = [
     "scan",
 ]
 
-POST_SUFFIXES = frozenset({".md", ".markdown", ".html"})
+POST_SUFFIXES = PLAIN_SUFFIXES
+"""Markdown and HTML: what a file outside ``_posts`` must be to be a post."""
 # Jekyll's own build output and templates, and tooling folders, never hold posts.
 SKIPPED_DIRS = frozenset({"_site", "_layouts", "_includes", "_sass", "_data", "node_modules"})
 
@@ -44,7 +52,9 @@ FileStamp = tuple[int, int]
 """``(size in bytes, modification time in ns)``: a file whose stamp is unchanged is not read."""
 
 _SKIPPED_DIRS = frozenset(os.fsencode(name) for name in SKIPPED_DIRS)
-_SUFFIXES = frozenset(os.fsencode(suffix) for suffix in POST_SUFFIXES)
+_OUTSIDE, _IN_POSTS, _IN_DRAFTS = 0, 1, 2
+_POSTS_FOLDERS = {b"_posts": _IN_POSTS, b"_drafts": _IN_DRAFTS}
+_POST_NAME = re.compile(os.fsencode(POST_NAME.pattern))
 
 
 @dataclass(slots=True)
@@ -59,17 +69,28 @@ class ScanResult:
 
 
 def scan(root: Path) -> ScanResult:
-    """Find every candidate post file under the resolved ``root`` and stamp it."""
+    """Find every candidate post file under the resolved ``root`` and stamp it.
+
+    Which files are candidates follows :mod:`newsreader.archive.site`: in a Jekyll site,
+    files under ``_posts``/``_drafts`` (not data files) and dated Markdown or HTML files
+    elsewhere, never in other underscore folders; in a plain folder, Markdown and HTML files.
+    ``_config.yml``'s ``exclude``/``include`` apply. The loader then decides by content.
+    """
+    info = site_info(root, fresh=True)
+    config = info.config
+    is_site = info.is_site
+    check_excluded = bool(config.exclude)
     root_bytes = os.fsencode(root)
     inside_prefix = root_bytes if root_bytes.endswith(b"/") else root_bytes + b"/"
     result = ScanResult()
     files = result.files
     stat = os.stat
     visited: set[tuple[int, int]] = set()
-    # (absolute folder, its path relative to the root with a trailing "/", or b"" for the root)
-    pending: list[tuple[bytes, bytes]] = [(root_bytes, b"")]
+    # (absolute folder, its path relative to the root with a trailing "/" or b"" for the root,
+    # where it lies: _OUTSIDE, _IN_POSTS or _IN_DRAFTS)
+    pending: list[tuple[bytes, bytes, int]] = [(root_bytes, b"", _OUTSIDE)]
     while pending:
-        folder, prefix = pending.pop()
+        folder, prefix, where = pending.pop()
         try:
             folder_stat = os.stat(folder)
             key = (folder_stat.st_dev, folder_stat.st_ino)
@@ -90,19 +111,29 @@ def scan(root: Path) -> ScanResult:
                         result, root, entry.path, "symbolic link leads out of the archive; skipped"
                     )
                     continue
+                if check_excluded and config.excluded(os.fsdecode(prefix + name)):
+                    continue
                 if entry.is_dir():
-                    if name not in _SKIPPED_DIRS and not name.startswith(b"."):
-                        pending.append((entry.path, prefix + name + b"/"))
+                    if name in _SKIPPED_DIRS or name.startswith(b"."):
+                        continue
+                    inner = where or _POSTS_FOLDERS.get(name, _OUTSIDE)
+                    if is_site and name.startswith(b"_") and not inner:
+                        continue  # Jekyll's layouts, includes, collections: never posts
+                    pending.append((entry.path, prefix + name + b"/", inner))
                 elif entry.is_symlink() and not os.path.exists(entry.path):
-                    if _is_post_name(name):
+                    if _is_candidate(name, is_site, where):
                         _report(
                             result, root, entry.path, "symbolic link to nothing (dangling); skipped"
                         )
-                elif entry.is_file() and not name.startswith(b".") and _is_post_name(name):
+                elif (
+                    entry.is_file()
+                    and not name.startswith(b".")
+                    and _is_candidate(name, is_site, where)
+                ):
                     # os.stat, not entry.stat(): the same call (following links), but it
                     # skips the entry's caching and is measurably cheaper, 100,000 times.
-                    info = stat(entry.path)
-                    files[prefix + name] = (info.st_size, info.st_mtime_ns)
+                    info_ = stat(entry.path)
+                    files[prefix + name] = (info_.st_size, info_.st_mtime_ns)
             except OSError as error:
                 _report(result, root, entry.path, f"cannot be read ({error.strerror or error})")
     return result
@@ -129,13 +160,31 @@ def folders_unchanged(folders: dict[bytes, int], scanned_ns: int, racy_ns: int) 
     return True
 
 
-def _is_post_name(name: bytes) -> bool:
+def _is_candidate(name: bytes, is_site: bool, where: int) -> bool:
+    """Whether a file name may be a post where it lies (see :func:`scan`)."""
+    suffix = _suffix(name)
+    if where == _IN_DRAFTS:
+        return bool(suffix) and suffix not in DATA_SUFFIXES  # a draft's name has no date
+    if where == _IN_POSTS:
+        # Any extension but data files'; an undated name only with a Markdown or HTML one
+        # (a scraper's article code: the loader then wants front matter or a dated code).
+        return (
+            bool(suffix)
+            and suffix not in DATA_SUFFIXES
+            and (suffix in POST_SUFFIXES or _POST_NAME.match(name) is not None)
+        )
+    if suffix not in POST_SUFFIXES:
+        return False
+    return not is_site or _POST_NAME.match(name) is not None
+
+
+def _suffix(name: bytes) -> str:
     suffix = os.path.splitext(name)[1]
     if suffix.isascii():
-        return suffix.lower() in _SUFFIXES
+        return suffix.decode().lower()
     # A suffix is matched lower-cased as text; Unicode case rules differ from ASCII's for a
     # few letters (the Kelvin sign lowers to "k"), so decode the rare non-ASCII suffix.
-    return os.path.splitext(os.fsdecode(name))[1].lower() in POST_SUFFIXES
+    return os.path.splitext(os.fsdecode(name))[1].lower()
 
 
 def _inside(path: bytes, root: bytes, inside_prefix: bytes) -> bool:

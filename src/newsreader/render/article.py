@@ -212,7 +212,7 @@ def render_article(
     post: Post, labels: Mapping[str, str] | None = None, styles: ArticleStyles = DEFAULT_STYLES
 ) -> Article:
     """Header (title, date, categories with labels, tags, source link), a rule, the body."""
-    converted = body_to_markdown(post.body)
+    converted = body_to_markdown(post.body, markup=post.markup)
     title = clean_line(post.title)
     heading = Text(title or "(untitled)", style=styles.title if title else styles.untitled)
     date = post.date.strftime("%Y-%m-%d %H:%M %z").strip()

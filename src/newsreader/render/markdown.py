@@ -75,6 +75,9 @@ _PLAIN_TABLE_RULE = re.compile(r"^[ \t|:-]*-{3,}[ \t|:-]*$", re.MULTILINE)
 _PLAIN_ENTITY = re.compile(r"(?<!\\)&#?[A-Za-z0-9]{1,32};")
 _PLAIN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _WHITESPACE = re.compile(r"\s+")
+_TYPED_ESCAPE = re.compile(r"[!-/:-@\[-`{-~]")
+"""ASCII punctuation: CommonMark lets a backslash make each one literal."""
+_TYPED_INDENT = re.compile(r"^ +")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +89,19 @@ class ConvertedBody:
     truncated: bool
 
 
-def body_to_markdown(body: str, max_chars: int = DEFAULT_MAX_CHARS) -> ConvertedBody:
-    """Convert an HTML, Markdown or mixed body to clean Markdown (see the module docstring)."""
+def body_to_markdown(
+    body: str, max_chars: int = DEFAULT_MAX_CHARS, *, markup: str = "markdown"
+) -> ConvertedBody:
+    """Convert an HTML, Markdown or mixed body to clean Markdown (see the module docstring).
+
+    ``markup`` is the converter the post's extension picks (``Post.markup``): a ``text``
+    body (``.text``, ``.Rmd``...) is shown as typed, every character escaped.
+    """
     source = find_source_url(body)
     truncated = len(body) > max_chars
     text = SENTINELS.sub("", clean_text(body[: max(0, max_chars)]))
+    if markup == "text":
+        return ConvertedBody(_typed_text(text), source, truncated)
     text = _AUTOLINK_LINE.sub("", text)
     text = _NAV_CANDIDATE.sub(_drop_nav_line, text)
     text = _strip_widget(text)
@@ -119,6 +130,24 @@ def body_to_markdown(body: str, max_chars: int = DEFAULT_MAX_CHARS) -> Converted
     markdown = "\n\n".join(_drop_repeats(paragraphs))
     # Tabs to spaces at CommonMark's tab stops: the output holds no control character but \n.
     return ConvertedBody(clean_text(markdown).expandtabs(4), source, truncated)
+
+
+def _typed_text(text: str) -> str:
+    """Markdown that shows ``text`` as typed: punctuation escaped, line breaks kept."""
+    paragraphs = []
+    for paragraph in _BLANK_SPLIT.split(text.expandtabs(4)):
+        lines = [
+            _TYPED_INDENT.sub(_hard_spaces, _TYPED_ESCAPE.sub(r"\\\g<0>", line.rstrip()))
+            for line in paragraph.strip("\n").split("\n")
+        ]
+        if any(lines):
+            paragraphs.append("\\\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _hard_spaces(match: re.Match[str]) -> str:
+    # Leading spaces would start a code block; no-break spaces keep the indentation seen.
+    return "\xa0" * len(match.group())
 
 
 def _drop_nav_line(match: re.Match[str]) -> str:

@@ -73,6 +73,7 @@ def write_parsed(connection: sqlite3.Connection, batch: list[ParsedFile]) -> Non
                     parsed.tags,
                     parsed.source_url,
                     parsed.problems,
+                    parsed.flags,
                 )
                 for number, parsed in enumerate(batch, 1)
             ],

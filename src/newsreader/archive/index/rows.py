@@ -32,6 +32,7 @@ from newsreader.archive.scan import FileStamp, RelPath, display_path, relative_i
 from newsreader.archive.text import clean_line
 
 __all__ = [
+    "FLAG_FIELDS",
     "KIND_NOT_POST",
     "KIND_POST",
     "KIND_SKIPPED",
@@ -45,6 +46,7 @@ __all__ = [
     "newest_first",
     "parse_chunk",
     "parse_file",
+    "post_flags",
     "post_rows",
     "problems_of",
 ]
@@ -89,6 +91,8 @@ class ParsedFile(NamedTuple):
     source_url: str | None
     problems: str | None
     """Joined; None when there are none."""
+    flags: int
+    """Draft, unpublished and converter bits (:func:`post_flags`)."""
     text: str | None
     """The search text (with :data:`SENTINEL`) for the full-text index; None when not a post."""
 
@@ -119,6 +123,7 @@ class EntryRow(NamedTuple):
     tags: str
     source_url: str | None
     problems: str | None
+    flags: int
     rel: RelPath
     size: int
     mtime_ns: int
@@ -199,6 +204,7 @@ def parse_file(root: Path, options: LoadOptions, rel: RelPath, stamp: FileStamp)
             tags=" ".join(loaded.tags),
             source_url=loaded.source_url,
             problems=_SEPARATOR.join(loaded.problems) or None,
+            flags=post_flags(loaded),
             text=search_text(loaded) + SENTINEL,
         )
     if isinstance(loaded, Problem):
@@ -210,10 +216,28 @@ def parse_file(root: Path, options: LoadOptions, rel: RelPath, stamp: FileStamp)
 def _padded(
     rel: RelPath, size: int, mtime_ns: int, kind: int, key: str, message: str
 ) -> ParsedFile:
-    return ParsedFile(rel, size, mtime_ns, kind, key, None, message, 0, 0, "", "", None, None, None)
+    return ParsedFile(
+        rel, size, mtime_ns, kind, key, None, message, 0, 0, "", "", None, None, 0, None
+    )
 
 
 # --- rows to posts (reader side) ----------------------------------------------------------
+
+
+_DRAFT: Final = 1
+_UNPUBLISHED: Final = 2
+_MARKUPS: Final = ("markdown", "html", "text")
+FLAG_FIELDS: Final = tuple(
+    (bool(flags & _DRAFT), not flags & _UNPUBLISHED, _MARKUPS[flags >> 2 & 3])
+    for flags in range(12)
+)
+"""For each ``flags`` value: the Post's ``draft``, ``published`` and ``markup``, in order."""
+
+
+def post_flags(post: Post) -> int:
+    """A post's ``draft``, ``published`` and ``markup`` as the ``flags`` column stores them."""
+    markup = _MARKUPS.index(post.markup) if post.markup in _MARKUPS else 0
+    return (_DRAFT if post.draft else 0) | (0 if post.published else _UNPUBLISHED) | markup << 2
 
 
 class RowDecoder:
@@ -271,7 +295,11 @@ class RowDecoder:
         out: list[Post] = []
         append = out.append
         # Unpacked, not read by attribute: the rows are plain tuples (see EntryRow).
-        for post_id, real, title, micros, offset, categories, tags, source, problems, *_ in rows:
+        flag_fields = FLAG_FIELDS
+        for row in rows:
+            post_id, real, title, micros, offset, categories, tags, source, problems, flags, *_ = (
+                row
+            )
             epoch = epochs.get(offset) or self._epoch(offset)
             folder, _, name = (post_id if real is None else os.fsdecode(real)).rpartition("/")
             append(
@@ -286,6 +314,7 @@ class RowDecoder:
                     "",
                     no_extra,
                     tuple(problems.split(_SEPARATOR)) if problems else no_problems,
+                    *flag_fields[flags],
                 )
             )
         return out

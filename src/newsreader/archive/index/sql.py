@@ -64,7 +64,7 @@ __all__ = [
     "statements",
 ]
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 """Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change."""
 
 # --- schema -------------------------------------------------------------------------------
@@ -88,7 +88,9 @@ CREATE TABLE entries(
     categories TEXT NOT NULL,
     tags TEXT NOT NULL,
     source_url TEXT,
-    problems TEXT
+    problems TEXT,
+    -- draft, unpublished and the converter, as bits (see rows.FLAG_FIELDS)
+    flags INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX entries_id ON entries(id);
 """
@@ -180,7 +182,7 @@ BUMP_CHANGES: Final = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE 
 # --- entries ------------------------------------------------------------------------------
 
 ENTRY_COLUMNS: Final = (
-    "id, path, title, us, utc_offset, categories, tags, source_url, problems,"
+    "id, path, title, us, utc_offset, categories, tags, source_url, problems, flags,"
     " rel, size, mtime_ns, kind"
 )
 """The ``entries`` columns read as posts, in the order of
@@ -190,8 +192,8 @@ FILE_STATE: Final = "SELECT rel, size, mtime_ns, kind FROM entries"
 """The files indexed, as :class:`~newsreader.archive.index.rows.FileRow`: the end of an entry."""
 INSERT_ENTRY: Final = (
     "INSERT INTO entries(rowid, rel, size, mtime_ns, kind, id, path, title, us,"
-    " utc_offset, categories, tags, source_url, problems)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " utc_offset, categories, tags, source_url, problems, flags)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 ADD_TEXT: Final = "INSERT INTO fts(rowid, text) VALUES (?, ?)"
 DELETE_ENTRY: Final = "DELETE FROM entries WHERE rowid = ?"

@@ -31,6 +31,7 @@ from newsreader import __version__, locations
 from newsreader.archive.index import sql
 from newsreader.archive.index.sql import SCHEMA_VERSION
 from newsreader.archive.loader import LoadOptions
+from newsreader.archive.site import SiteConfig, site_info
 
 __all__ = [
     "IN_LIMIT",
@@ -104,9 +105,16 @@ def index_file_name(root: Path) -> str:
     return f"index-{digest}.sqlite3"
 
 
-def options_fingerprint(options: LoadOptions) -> str:
-    """What, besides a file's bytes, decides what the loader makes of it."""
-    return f"newsreader {__version__}; tz {_zone_key(options.tz)}; max_bytes {options.max_bytes}"
+def options_fingerprint(options: LoadOptions, root: Path) -> str:
+    """What, besides a file's bytes, decides what the loader makes of it: the zone it reads
+    dates in (asked for, or the archive's), the size limit, and the site's ``_config.yml``.
+
+    The same from run to run while the archive's config and dated posts say the same.
+    """
+    site = site_info(root, fresh=True)
+    zone = _zone_key(options.zone_for(root))
+    config = f"; site {site.config.fingerprint}" if site.config != SiteConfig() else ""
+    return f"newsreader {__version__}; tz {zone}; max_bytes {options.max_bytes}{config}"
 
 
 def _zone_key(zone: tzinfo) -> str:
@@ -221,7 +229,7 @@ def _prepare(
     connection: sqlite3.Connection, root: Path, options: LoadOptions, notices: list[str]
 ) -> None:
     """Make sure the database holds this version's schema for this root and these options."""
-    expected = {"root": os.fsencode(root).hex(), "options": options_fingerprint(options)}
+    expected = {"root": os.fsencode(root).hex(), "options": options_fingerprint(options, root)}
     if _is_current(connection, expected):
         _add_newest_index(connection)
         return
