@@ -84,6 +84,6 @@ def test_check_prints_the_problems_load_archive_finds_in_its_order(
     assert printed[:-2] == [str(problem) for problem in loaded.problems]
     assert printed[-2] == "dates without an offset read in Asia/Shanghai (the zone asked for)"
     assert printed[-1] == (
-        "3 posts loaded, 3 files skipped, 8 problems (2 posts loaded with recovered problems) "
+        "3 posts loaded, 3 files skipped, 7 problems (2 posts loaded with recovered problems) "
         f"in {tmp_path}"
     )

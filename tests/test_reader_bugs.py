@@ -189,3 +189,23 @@ def test_escape_from_the_list_ends_a_search_left_with_enter(tmp_path: Path) -> N
         assert pilot.app.focused is reader.sidebar.categories.options
 
     run(scenario, root=tmp_path)
+
+
+JEKYLL_SITE = Path(__file__).parent / "fixtures" / "jekyll_site"
+
+
+def test_drafts_and_unpublished_posts_have_sidebar_entries_that_show_them() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        entries = [
+            str(reader.sidebar.categories.options.get_option_at_index(index).prompt)
+            for index in range(3, 5)
+        ]
+        assert [" ".join(entry.split()) for entry in entries] == ["1 Drafts", "1 Unpublished"]
+        assert "Untitled draft" not in " ".join(rows(reader)), "a draft is not listed"
+        await pilot.press("escape")  # to the sidebar
+        await pilot.press("j", "j", "j")  # from All posts past Unread and Starred to Drafts
+        await until(pilot, lambda: status(reader).startswith("drafts"), "the drafts view")
+        assert status(reader) == "drafts — 1 of 8 posts"
+        assert "Untitled draft" in rows(reader)[0]  # its title from the defaults
+
+    run(scenario, root=JEKYLL_SITE)

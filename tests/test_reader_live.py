@@ -405,9 +405,11 @@ def test_a_feed_stopped_at_once_leaves_no_index_open(
         feed.run(lambda event: None, watch=False)
         feed.stop()  # r or ctrl+p pressed again at once
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not all(index._closed for index in opened):
+    while time.monotonic() < deadline and not (
+        len(opened) == 10 and all(index._closed for index in opened)
+    ):
         time.sleep(0.05)
-    assert opened and all(index._closed for index in opened)
+    assert len(opened) == 10 and all(index._closed for index in opened)
 
 
 def test_the_article_being_read_shows_its_file_rewritten(tmp_path: Path) -> None:

@@ -312,3 +312,24 @@ def test_a_batch_that_rewrites_the_open_post_hands_its_new_version(
     assert applied.rewritten == edited and model.open_post == edited
     other = make_post("p9.md", "2022-05-01 08:00", title="Post 9")
     assert model.apply(Batch([other], replace=False, finished=True)).rewritten is None
+
+
+def test_drafts_and_unpublished_posts_have_views_of_their_own(
+    options: LoadOptions, posts: list[Post]
+) -> None:
+    from dataclasses import replace as changed
+
+    draft = changed(posts[0], id="d.md", title="A draft", draft=True)
+    hidden = changed(posts[1], id="u.md", title="Not published", published=False)
+    reader = ReaderModel(Path("/archive"), options, None)
+    reader.apply(Batch([*posts, draft, hidden], replace=True, finished=True))
+    assert "A draft" not in titles(reader) and "Not published" not in titles(reader)
+    counts = reader.sidebar_counts()
+    assert (counts.drafts, counts.unpublished) == (1, 1)
+    reader.set_view(View.DRAFTS)
+    assert titles(reader) == ["A draft"]
+    assert reader.status().filters == "drafts"
+    reader.set_view(View.UNPUBLISHED)
+    assert titles(reader) == ["Not published"]
+    reader.set_view(View.ALL)
+    assert len(reader.visible) == 5

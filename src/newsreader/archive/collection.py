@@ -39,6 +39,7 @@ class Archive:
         """Each category's post ids, made when unread counts are first asked for."""
         self._has_hidden = False
         """Whether any post is a draft or unpublished (else filtering skips that test)."""
+        self._hidden_counts = (0, 0)
         self.add(posts)
 
     # --- changing --------------------------------------------------------------------------
@@ -73,7 +74,10 @@ class Archive:
         self._labels = _category_labels(ordered, self._by_category)
         self._days = {post.id: post.date.date().isoformat() for post in ordered}
         self._category_ids = None
-        self._has_hidden = any(post.draft or not post.published for post in ordered)
+        drafts = sum(1 for post in ordered if post.draft)
+        unpublished = sum(1 for post in ordered if not post.published)
+        self._hidden_counts = (drafts, unpublished)
+        self._has_hidden = bool(drafts or unpublished)
         self._dirty = False
 
     # --- reading ---------------------------------------------------------------------------
@@ -156,6 +160,11 @@ class Archive:
         if self._has_hidden and not (query.drafts and query.unpublished):
             posts = [post for post in posts if query.shows(post)]
         return posts
+
+    def hidden_counts(self) -> tuple[int, int]:
+        """How many posts are drafts, and how many unpublished (both hidden by default)."""
+        self._rebuild()
+        return self._hidden_counts
 
     def unread_counts(self, read_ids: AbstractSet[str]) -> dict[str, int]:
         """Posts not in ``read_ids``, per category slug (fast: walks the category index)."""

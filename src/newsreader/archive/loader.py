@@ -377,14 +377,15 @@ def _title_from_body(body: str, path: Path) -> str:
 def _post_date(
     value: object, path: Path, mtime: float, tz: tzinfo, problems: list[str]
 ) -> datetime:
-    if value not in (None, ""):
+    given = value not in (None, "")
+    if given:
         parsed = parse_post_date(value, tz)
         if parsed is not None:
             return parsed
         problems.append(f"unreadable date {clean_line(str(value))[:40]!r}")
-    for pattern, where in (
-        (_FILE_NAME_DATE.match, "the date in the file name"),
-        (_FILE_NAME_CODE_DATE.search, "the day in the file name's article code"),
+    for pattern, where, guessed in (
+        (_FILE_NAME_DATE.match, "the date in the file name", given),
+        (_FILE_NAME_CODE_DATE.search, "the day in the file name's article code", True),
     ):
         match = pattern(path.name)
         if not match:
@@ -393,7 +394,9 @@ def _post_date(
             day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             continue
-        problems.append(f"no usable date; using {where}")
+        # A post dated by its name alone is Jekyll's own rule, not a guess to report.
+        if guessed:
+            problems.append(f"no usable date; using {where}")
         return datetime.combine(day, time(), tzinfo=tz)
     problems.append("no usable date; using the file's modification time")
     return datetime.fromtimestamp(mtime, tz)

@@ -139,7 +139,9 @@ def find_site_folder(root: Path) -> bool:
                 with os.scandir(folder) as entries:
                     for entry in entries:
                         name = entry.name
-                        if not entry.is_dir() or name.startswith(b"."):
+                        # Not through links: one leading out of the archive (to "/") must
+                        # not make it a Jekyll site because of a _posts found elsewhere.
+                        if not entry.is_dir(follow_symlinks=False) or name.startswith(b"."):
                             continue
                         if name in (b"_posts", b"_drafts"):
                             return True

@@ -23,7 +23,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import tzinfo
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 
 from newsreader.archive import Archive, Filter, LoadOptions, Post, Problem, load_post
@@ -40,6 +42,10 @@ class View(Enum):
     ALL = "all"
     UNREAD = "unread"
     STARRED = "starred"
+    DRAFTS = "drafts"
+    """Only the drafts (``_drafts/``), which every other view leaves out, as Jekyll does."""
+    UNPUBLISHED = "unpublished"
+    """Only the ``published: false`` posts, likewise left out elsewhere."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,8 @@ class SidebarCounts:
     """Unread posts per category; None without a reading state (no Unread entry then)."""
     unread_total: int
     starred: int
+    drafts: int = 0
+    unpublished: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +119,18 @@ class ReaderModel:
 
     def update(self) -> None:
         """Filter the archive again (after any change of posts, filter, view or marks)."""
-        posts = self.archive.filter(self.filter, self._matches())
+        view, query = self.view, self.filter
+        if view is View.DRAFTS:
+            query = replace(query, drafts=True)
+        elif view is View.UNPUBLISHED:
+            query = replace(query, unpublished=True)
+        posts = self.archive.filter(query, self._matches())
+        if view is View.DRAFTS:
+            posts = [post for post in posts if post.draft]
+        elif view is View.UNPUBLISHED:
+            posts = [post for post in posts if not post.published]
         marks = self.marks
-        if marks is not None and (self.view is not View.ALL or self.unread_only):
+        if marks is not None and (view in (View.UNREAD, View.STARRED) or self.unread_only):
             starred, read, kept = marks.starred_ids, marks.read_ids, self._kept_id
             posts = [
                 post
@@ -140,7 +157,7 @@ class ReaderModel:
         """The status line: filters in words, posts shown, posts in the archive."""
         parts = [
             self.filter.describe(self.archive.labels),
-            "starred" if self.view is View.STARRED else "",
+            self.view.value if self.view in (View.STARRED, View.DRAFTS, View.UNPUBLISHED) else "",
             "unread" if self._unread_view else "",
         ]
         total = len(self.archive)
@@ -163,12 +180,15 @@ class ReaderModel:
     def sidebar_counts(self) -> SidebarCounts:
         """The category list's unread and starred counts."""
         marks, archive = self.marks, self.archive
+        drafts, unpublished = archive.hidden_counts()
         if marks is None:
-            return SidebarCounts(None, 0, 0)
+            return SidebarCounts(None, 0, 0, drafts, unpublished)
         return SidebarCounts(
             archive.unread_counts(marks.read_ids),
             len(archive) - len(marks.read_ids),
             len(marks.starred_ids),
+            drafts,
+            unpublished,
         )
 
     def day_counts(self) -> tuple[Counter[str], Counter[str]]:
@@ -278,6 +298,12 @@ class ReaderModel:
         return replace(post, body=f"<p>This file can no longer be read: {message}</p>")
 
     # --- marks -------------------------------------------------------------------------------
+
+    @cached_property
+    def zone(self) -> tzinfo:
+        """The zone date filters read days in: the archive's own (``_config.yml``, else the
+        offset its posts agree on) unless one was asked for."""
+        return self.options.zone_for(self.root)
 
     def marks_on_open(self, post: Post, mode: MarkMode) -> str | None:
         """How opening ``post`` marks it: ``"now"``, ``"delay"``, or None (already, or by key)."""

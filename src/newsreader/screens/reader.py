@@ -30,7 +30,7 @@ from newsreader.screens.problems import ProblemsScreen
 from newsreader.screens.reader_keys import READER_BINDINGS
 from newsreader.state import ReadingState, archive_key
 from newsreader.widgets.article_list import ArticleList
-from newsreader.widgets.category_list import STARRED, UNREAD, CategoryList
+from newsreader.widgets.category_list import DRAFTS, STARRED, UNPUBLISHED, UNREAD, CategoryList
 from newsreader.widgets.panes import Panes
 from newsreader.widgets.reading_pane import GoTo, ReadingPane
 from newsreader.widgets.search_bar import SearchBar
@@ -38,7 +38,12 @@ from newsreader.widgets.sidebar import Sidebar
 from newsreader.widgets.status_line import StatusLine
 from newsreader.widgets.timeline import Timeline
 
-VIEWS = {UNREAD: View.UNREAD, STARRED: View.STARRED}
+VIEWS = {
+    UNREAD: View.UNREAD,
+    STARRED: View.STARRED,
+    DRAFTS: View.DRAFTS,
+    UNPUBLISHED: View.UNPUBLISHED,
+}
 
 
 class ReaderScreen(Screen[None]):
@@ -211,7 +216,7 @@ class ReaderScreen(Screen[None]):
     @on(Timeline.Chosen)
     def _period_chosen(self, event: Timeline.Chosen) -> None:
         try:
-            dates = parse_date_spec(event.spec, self.options.tz) if event.spec else None
+            dates = parse_date_spec(event.spec, self.model.zone) if event.spec else None
         except DateSpecError as error:
             self.notify(str(error), severity="error")
             return
@@ -303,7 +308,7 @@ class ReaderScreen(Screen[None]):
     def action_date_filter(self) -> None:
         """Ask for a date range."""
         dates = self.model.filter.dates
-        asked = DateFilterScreen(self.options.tz, dates.spec if dates else "")
+        asked = DateFilterScreen(self.model.zone, dates.spec if dates else "")
         self.app.push_screen(asked, lambda chosen: self._narrow(dates=chosen))
 
     def action_clear_filters(self, quiet: bool = False) -> None:

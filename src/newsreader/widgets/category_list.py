@@ -27,6 +27,11 @@ ALL_POSTS = ""
 UNREAD = "v:unread"
 """The option id of "Unread": every post not read yet."""
 STARRED = "v:starred"
+DRAFTS = "v:drafts"
+"""The option id of "Drafts", listed only when the archive has some."""
+UNPUBLISHED = "v:unpublished"
+"""The option id of "Unpublished", listed only when the archive has some."""
+VIEW_ENTRIES = (UNREAD, STARRED, DRAFTS, UNPUBLISHED)
 """The option id of "Starred"."""
 
 
@@ -287,6 +292,7 @@ class CategoryList(Vertical):
         self._unread: Mapping[str, int] | None = None
         self._unread_total = 0
         self._starred_total = 0
+        self._hidden = (0, 0)
         self._selected = ALL_POSTS
         """The option id of the current entry."""
         self._shown_key: tuple[object, ...] = ()
@@ -312,18 +318,21 @@ class CategoryList(Vertical):
         unread: Mapping[str, int] | None = None,
         unread_total: int = 0,
         starred: int = 0,
+        hidden: tuple[int, int] = (0, 0),
     ) -> None:
         """Show these categories (already counted) and the archive's total.
 
         ``unread`` maps slugs to unread counts (None: no reading state, so no "Unread" and
         "Starred" entries); ``unread_total`` and ``starred`` count posts (a post may be in
-        several categories, so the total is not the sum).
+        several categories, so the total is not the sum); ``hidden`` counts drafts and
+        unpublished posts, each entry shown only when there are some.
         """
         self._categories = categories
         self._total = total
         self._unread = unread
         self._unread_total = unread_total
         self._starred_total = starred
+        self._hidden = hidden
         self._rebuild()
 
     def select(self, slug: str, view: str | None = None) -> None:
@@ -345,6 +354,7 @@ class CategoryList(Vertical):
             tuple(sorted(self._unread.items())) if self._unread is not None else None,
             self._unread_total,
             self._starred_total,
+            self._hidden,
             needle,
             self.sort_by,
         )
@@ -366,6 +376,11 @@ class CategoryList(Vertical):
             if unread is not None:
                 entries.append(Option(_row("Unread", None, self._unread_total, None), id=UNREAD))
                 entries.append(Option(_row("Starred", None, self._starred_total, None), id=STARRED))
+            for name, count, option_id in zip(
+                ("Drafts", "Unpublished"), self._hidden, (DRAFTS, UNPUBLISHED), strict=True
+            ):
+                if count:
+                    entries.append(Option(_row(name, None, count, None), id=option_id))
         entries.extend(
             Option(
                 _row(
@@ -438,7 +453,7 @@ class CategoryList(Vertical):
 
     def _choose(self, option_id: str, confirmed: bool) -> None:
         self._selected = option_id
-        if option_id in (UNREAD, STARRED):
+        if option_id in VIEW_ENTRIES:
             self.post_message(self.Chosen(ALL_POSTS, confirmed, view=option_id))
         else:
             self.post_message(self.Chosen(option_id.removeprefix("c:"), confirmed))

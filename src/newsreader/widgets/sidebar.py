@@ -99,6 +99,7 @@ class Sidebar(Vertical):
             unread=counts.unread,
             unread_total=counts.unread_total,
             starred=counts.starred,
+            hidden=(counts.drafts, counts.unpublished),
         )
         if full:
             timeline_days, chart_days = model.day_counts()
