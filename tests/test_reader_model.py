@@ -325,7 +325,10 @@ def test_drafts_and_unpublished_posts_have_views_of_their_own(
     reader.apply(Batch([*posts, draft, hidden], replace=True, finished=True))
     assert "A draft" not in titles(reader) and "Not published" not in titles(reader)
     counts = reader.sidebar_counts()
-    assert (counts.drafts, counts.unpublished) == (1, 1)
+    assert (counts.drafts, counts.unpublished, counts.total) == (1, 1, 5)
+    # The hidden ones count nowhere else: not in All posts, nor in their categories.
+    assert {c.slug: c.count for c in reader.archive.categories()} == {"world": 3, "tech": 2}
+    assert reader.status().total == 5
     reader.set_view(View.DRAFTS)
     assert titles(reader) == ["A draft"]
     assert reader.status().filters == "drafts"

@@ -40,6 +40,9 @@ class Archive:
         self._has_hidden = False
         """Whether any post is a draft or unpublished (else filtering skips that test)."""
         self._hidden_counts = (0, 0)
+        self._hidden_ids: frozenset[str] = frozenset()
+        """Drafts and unpublished posts: listed only when asked for, so counted apart."""
+        self._hidden_by_category: Counter[str] = Counter()
         self.add(posts)
 
     # --- changing --------------------------------------------------------------------------
@@ -74,10 +77,14 @@ class Archive:
         self._labels = _category_labels(ordered, self._by_category)
         self._days = {post.id: post.date.date().isoformat() for post in ordered}
         self._category_ids = None
-        drafts = sum(1 for post in ordered if post.draft)
-        unpublished = sum(1 for post in ordered if not post.published)
-        self._hidden_counts = (drafts, unpublished)
-        self._has_hidden = bool(drafts or unpublished)
+        hidden = [post for post in ordered if post.draft or not post.published]
+        self._hidden_ids = frozenset(post.id for post in hidden)
+        self._hidden_by_category = Counter(slug for post in hidden for slug in post.categories)
+        self._hidden_counts = (
+            sum(1 for post in hidden if post.draft),
+            sum(1 for post in hidden if not post.published),
+        )
+        self._has_hidden = bool(hidden)
         self._dirty = False
 
     # --- reading ---------------------------------------------------------------------------
@@ -90,6 +97,16 @@ class Archive:
 
     def __len__(self) -> int:
         return len(self._posts)
+
+    def listed_count(self) -> int:
+        """The posts listed by default: all but drafts and unpublished posts."""
+        self._rebuild()
+        return len(self._posts) - len(self._hidden_ids)
+
+    def listed_read(self, read_ids: AbstractSet[str]) -> int:
+        """How many of ``read_ids`` are posts listed by default."""
+        self._rebuild()
+        return len(read_ids) - sum(1 for post_id in self._hidden_ids if post_id in read_ids)
 
     def get(self, post_id: str) -> Post | None:
         """The post with this id, if loaded."""
@@ -112,11 +129,14 @@ class Archive:
         return self._labels
 
     def categories(self, *, by: str = "count") -> list[Category]:
-        """Every category with its label and count, by count (default) or by name."""
+        """Every category with its label and count of posts listed by default (a category
+        of drafts alone is left out), by count (default) or by name."""
         self._rebuild()
+        hidden = self._hidden_by_category
         categories = [
-            Category(slug, self._labels.get(slug), len(positions))
+            Category(slug, self._labels.get(slug), len(positions) - hidden[slug])
             for slug, positions in self._by_category.items()
+            if len(positions) > hidden[slug]
         ]
         if by == "name":
             categories.sort(key=lambda category: category.slug.casefold())
@@ -171,8 +191,13 @@ class Archive:
         self._rebuild()
         if self._category_ids is None:
             ordered = self._ordered
+            hidden = self._hidden_ids
             self._category_ids = {
-                slug: [ordered[position].id for position in positions]
+                slug: [
+                    ordered[position].id
+                    for position in positions
+                    if not hidden or ordered[position].id not in hidden
+                ]
                 for slug, positions in self._by_category.items()
             }
         is_read = read_ids.__contains__

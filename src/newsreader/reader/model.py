@@ -65,6 +65,8 @@ class SidebarCounts:
     """Unread posts per category; None without a reading state (no Unread entry then)."""
     unread_total: int
     starred: int
+    total: int = 0
+    """Posts listed by default (drafts and unpublished posts have entries of their own)."""
     drafts: int = 0
     unpublished: int = 0
 
@@ -160,7 +162,7 @@ class ReaderModel:
             self.view.value if self.view in (View.STARRED, View.DRAFTS, View.UNPUBLISHED) else "",
             "unread" if self._unread_view else "",
         ]
-        total = len(self.archive)
+        total = self.archive.listed_count()
         if self.loading:  # a first build lists posts as it reads them: say more are coming
             parts.append("loading")
             total = max(total, self.expected)
@@ -181,12 +183,14 @@ class ReaderModel:
         """The category list's unread and starred counts."""
         marks, archive = self.marks, self.archive
         drafts, unpublished = archive.hidden_counts()
+        total = archive.listed_count()
         if marks is None:
-            return SidebarCounts(None, 0, 0, drafts, unpublished)
+            return SidebarCounts(None, 0, 0, total, drafts, unpublished)
         return SidebarCounts(
             archive.unread_counts(marks.read_ids),
-            len(archive) - len(marks.read_ids),
+            total - archive.listed_read(marks.read_ids),
             len(marks.starred_ids),
+            total,
             drafts,
             unpublished,
         )

@@ -95,7 +95,7 @@ class Sidebar(Vertical):
         counts = model.sidebar_counts()
         self.categories.set_categories(
             archive.categories(),
-            len(archive),
+            counts.total,
             unread=counts.unread,
             unread_total=counts.unread_total,
             starred=counts.starred,
