@@ -373,7 +373,10 @@ class ReaderModel:
         """What to say once the archive is loaded, and whether it is a warning."""
         archive = self.archive
         problems = len(archive.problems)
-        message = f"Loaded {len(archive):,} posts"
+        message = f"Loaded {archive.listed_count():,} posts"
+        drafts, unpublished = archive.hidden_counts()
+        if drafts or unpublished:
+            message += f" ({drafts:,} drafts and {unpublished:,} unpublished hidden)"
         if archive.skipped:
             message += f", skipped {len(archive.skipped):,} files"
         if problems:
