@@ -112,7 +112,9 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool = False, tz: b
         metavar="ZONE",
         default=os.environ.get("NEWSREADER_TZ") if top else argparse.SUPPRESS,
         help="time zone for dates written without an offset, e.g. Asia/Shanghai "
-        "(default: $NEWSREADER_TZ, else this machine's zone)"
+        "(default: $NEWSREADER_TZ, else the settings' timezone, else the archive's "
+        "_config.yml timezone, else the offset its dated posts agree on, else this "
+        "machine's zone)"
         if tz
         else argparse.SUPPRESS,
     )
