@@ -177,7 +177,11 @@ class Archive:
         posts = [ordered[position] for position in positions]
         if terms and text_matches is not None:
             posts = [post for post in posts if post.id in text_matches]
-        if self._has_hidden and not (query.drafts and query.unpublished):
+        if self._has_hidden and not (query.drafts or query.unpublished):
+            # The usual case, on every filter: a set lookup, not a method call, per post.
+            hidden = self._hidden_ids
+            posts = [post for post in posts if post.id not in hidden]
+        elif self._has_hidden and not (query.drafts and query.unpublished):
             posts = [post for post in posts if query.shows(post)]
         return posts
 
