@@ -324,3 +324,13 @@ def test_digits_typed_in_the_search_bar_are_text_not_a_link_number(archive: Path
         assert not any(message.startswith("Link ") for message in messages(pilot))
 
     run_reader(archive, scenario)
+
+
+def test_piped_show_keeps_lists_quotes_and_code_readable(capsys, write, tmp_path: Path) -> None:
+    body = "Intro:\n\n- one\n- two\n  - nested\n\n> first\n>\n> second\n\n```\ncode  kept\n```\n"
+    write(LINKED, f"---\ntitle: Shapes\ndate: 2024-05-01\n---\n{body}")
+    out = show(capsys, tmp_path, LINKED)
+    body_text = out.split("\n\n", 2)[2]  # after the title and the header
+    assert body_text == (
+        "Intro:\n\n- one\n- two\n  - nested\n\n> first\n>\n> second\n\ncode  kept\n"
+    )

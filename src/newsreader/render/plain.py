@@ -41,10 +41,10 @@ def article_plain_text(
     writer = _Writer(width)
     writer.block(heading)
     name_width = max((len(name) for name, _ in meta), default=0)
-    writer.gap = True
-    for name, value in meta:
-        writer.lines.append(f"{name:<{name_width}} {value}".rstrip())
-    writer.gap = True
+    if meta:
+        writer.block(
+            "\n".join(f"{name:<{name_width}} {value}" for name, value in meta), verbatim=True
+        )
     for part in body:
         if isinstance(part, str):
             writer.block(part)
@@ -59,6 +59,17 @@ def article_plain_text(
 
 
 @dataclass
+class _Prefix:
+    """What the lines of an open quote or list item start with."""
+
+    first: str
+    """Its first line's: the list marker."""
+    other: str
+    started: bool = False
+    """Whether its first line was written."""
+
+
+@dataclass
 class _Writer:
     """Blocks written one after the other, a blank line between them, prefixed when nested."""
 
@@ -66,14 +77,15 @@ class _Writer:
     lines: list[str] = field(default_factory=list)
     gap: bool = False
     """Whether the next block is set off by a blank line."""
-    prefixes: list[list[str]] = field(default_factory=list)
-    """Per open quote or list item: the first line's prefix, then the others'."""
+    prefixes: list[_Prefix] = field(default_factory=list)
+    """Per open quote or list item, outermost first."""
     numbers: list[int | None] = field(default_factory=list)
     """Per open list: the next item's number, None for bullets."""
     tight: bool = False
     """Whether the paragraph being written is an item of a tight list (no blank line)."""
     list_start: bool = False
-    """Whether a list just began: its first item is set off from what comes before."""
+    """Whether a list just began, not in another: its first item is set off from what
+    comes before."""
     row: list[str] | None = None
     """The cells of the table row being read."""
     rows_written: int = 0
@@ -88,11 +100,11 @@ class _Writer:
                     self.row.append(" ".join(text.split()))
                 else:
                     self.block(text, tight=self.tight and not self.list_start)
-                    self.list_start = False
+                    self.tight = self.list_start = False
             elif kind == "paragraph_open":
                 self.tight = token.hidden  # markdown-it hides the paragraphs of tight lists
             elif kind in ("bullet_list_open", "ordered_list_open"):
-                self.list_start = True
+                self.list_start = not self.numbers  # a list in a list item follows on
                 start = token.attrs.get("start", 1) if kind == "ordered_list_open" else None
                 self.numbers.append(None if start is None else int(start))
             elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -100,7 +112,7 @@ class _Writer:
             elif kind == "list_item_open":
                 self._open_item()
             elif kind == "blockquote_open":
-                self.prefixes.append(["> ", "> "])
+                self.prefixes.append(_Prefix("> ", "> "))
             elif kind in ("list_item_close", "blockquote_close"):
                 self.prefixes.pop()
             elif kind in ("fence", "code_block"):
@@ -121,35 +133,30 @@ class _Writer:
         marker = "- " if number is None else f"{number}. "
         if number is not None:
             self.numbers[-1] = number + 1
-        self.prefixes.append([marker, " " * len(marker)])
+        self.prefixes.append(_Prefix(marker, " " * len(marker)))
 
     def block(self, text: str, *, tight: bool = False, verbatim: bool = False) -> None:
         """One block of text; each of its lines filled to the width unless ``verbatim``."""
         if self.gap and not tight:
-            self.lines.append("")
+            # Inside a quote the blank line is quoted too; not before the quote's first line.
+            self.lines.append("".join(p.other for p in self.prefixes if p.started).rstrip())
         self.gap = True
-        first = True
         for source_line in text.split("\n"):
             pieces = [source_line] if verbatim else self._fill(source_line)
             for piece in pieces:
-                prefix = self._prefix(first)
-                first = False
-                self.lines.append((prefix + piece).rstrip())
+                self.lines.append((self._prefix() + piece).rstrip())
 
-    def _prefix(self, first: bool) -> str:
-        prefix = ""
-        for index, (first_prefix, other) in enumerate(self.prefixes):
-            # Only the innermost item's marker starts the block; outer ones were used already.
-            last = index == len(self.prefixes) - 1
-            prefix += first_prefix if first and last else other
-        if first and self.prefixes:
-            self.prefixes[-1][0] = self.prefixes[-1][1]
+    def _prefix(self) -> str:
+        # Each marker starts the first line written in its item, the others indent.
+        prefix = "".join(p.other if p.started else p.first for p in self.prefixes)
+        for open_prefix in self.prefixes:
+            open_prefix.started = True
         return prefix
 
     def _fill(self, line: str) -> list[str]:
         if self.width is None:
             return [line.strip()]
-        room = max(1, self.width - sum(cell_len(other) for _, other in self.prefixes))
+        room = max(1, self.width - sum(cell_len(p.other) for p in self.prefixes))
         filled: list[str] = []
         current, used, space = "", 0, False
         for piece in _BREAKABLE.findall(line):
