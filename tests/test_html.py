@@ -562,7 +562,7 @@ def test_plain_console_gets_plain_text() -> None:
     body = f'<p>正文<a href="https://example.com/x">链接</a>。</p>\n\n<{SOURCE}>'
     output = render(render_article(make_post(body)), 80, terminal=False)
     assert "\x1b" not in output
-    assert "正文链接。" in output
+    assert "正文链接[1]。" in output  # the link numbered, as `show` lists it
     assert SOURCE in output
 
 

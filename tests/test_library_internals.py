@@ -20,6 +20,7 @@ import rich.markdown
 from markdown_it.token import Token
 from rich.console import Console, RenderableType
 from rich.markdown import Markdown
+from rich.theme import Theme
 
 from newsreader.render.highlight import MarkingMarkdown
 
@@ -113,6 +114,27 @@ def test_rich_markdown_keeps_its_parsed_tokens_and_element_state() -> None:
     assert (code.lexer_name, code.theme) == ("python", "monokai"), "CodeBlock attributes changed"
     cell = rich.markdown.TableDataElement(justify="left")
     assert hasattr(cell, "content"), "rich.markdown.TableDataElement.content is gone"
+
+
+def test_rich_markdown_styles_a_tag_added_to_its_inlines() -> None:
+    # render.article numbers links with tokens of its own tag, styled as `markdown.<tag>`.
+    assert isinstance(getattr(Markdown, "inlines", None), set), "rich Markdown.inlines is gone"
+
+    class Tagged(Markdown):
+        inlines = Markdown.inlines | {"tagged"}
+
+    markdown = Tagged("word")
+    children = markdown.parsed[1].children
+    assert children is not None
+    children[:] = [
+        Token("tagged_open", "tagged", 1),
+        Token("text", "", 0, content="word"),
+        Token("tagged_close", "tagged", -1),
+    ]
+    console = Console(width=20, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    with console.use_theme(Theme({"markdown.tagged": "#ff0000"})):
+        console.print(markdown)
+    assert "\x1b[38;2;255;0;0mword" in console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def rendered(renderable: RenderableType) -> str:

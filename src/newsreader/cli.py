@@ -284,6 +284,7 @@ def _post_record(post: Post, archive: Archive) -> dict[str, object]:
 
 def _show(options: argparse.Namespace, load: LoadOptions) -> int:
     from newsreader.render import render_article
+    from newsreader.render.links import reference_lines
 
     target: list[str] = options.target
     if len(target) > 2:
@@ -299,7 +300,15 @@ def _show(options: argparse.Namespace, load: LoadOptions) -> int:
         raise CliError(str(post))  # changed since the refresh a moment ago
     if post is None:
         raise CliError(f"no post with id {post_id!r} in {archive.root} (see: newsreader list)")
-    _console(options.width).print(render_article(post, archive.labels))
+    article = render_article(post, archive.labels)
+    console = _console(options.width)
+    if not console.is_terminal:
+        # Into a pipe or a file: text to reflow or grep, no styles, no padding (see plain).
+        console.print(Text(article.plain_text(options.width)), soft_wrap=True, end="")
+        return 0
+    console.print(article)
+    if article.links:
+        console.print(Text("\n".join(["", *reference_lines(article.links)])), soft_wrap=True)
     return 0
 
 

@@ -9,8 +9,9 @@ literally. The vetting edits Rich's parsed tokens (`Markdown.parsed`), which
 tests/test_library_internals.py checks Rich still has (see `highlight` on Rich's internals).
 
 Every style the article itself chooses is in `ArticleStyles`; a caller with a theme passes its
-own. Markdown elements (headings, links, inline code...) take the console theme's
-``markdown.*`` styles, as in any Rich Markdown.
+own. Markdown elements (headings, inline code...) take the console theme's ``markdown.*``
+styles, as in any Rich Markdown, but for links and their numbers (see `links`), which the
+article's styles set as it renders.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from rich.rule import Rule
 from rich.style import Style, StyleType
 from rich.table import Table
 from rich.text import Text
+from rich.theme import Theme
 
 from newsreader.archive.post import Post
 from newsreader.archive.text import clean_line, clean_text
 
 from .highlight import MarkingMarkdown, MatchMarker
 from .html2md import safe_href
+from .links import ArticleLink, LinkNumbering, linked_post_id, vetted_post_href
 from .markdown import DEFAULT_MAX_CHARS, body_to_markdown, unescape_markdown
+from .plain import article_plain_text
 
 # Longer paragraphs (never real prose) are shown as text: markdown-it is slow on some of them.
 _MAX_MARKDOWN_PARAGRAPH = 20_000
@@ -62,42 +66,68 @@ class ArticleStyles:
     """The note that a body was cut at `DEFAULT_MAX_CHARS`."""
     code_theme: str = "monokai"
     """Pygments theme of code blocks."""
+    link: StyleType | None = None
+    """Links of the body; None keeps the console theme's ``markdown.link_url``."""
+    link_number: StyleType = "dim"
+    """The ``[3]`` after a link's text."""
+
+    def markdown_theme(self) -> Theme:
+        """The ``markdown.*`` styles these set, for the console rendering the body."""
+        styles: dict[str, StyleType] = {f"markdown.{_LINK_NUMBER_TAG}": self.link_number}
+        if self.link is not None:
+            styles["markdown.link_url"] = self.link
+        return Theme(styles)
 
 
 DEFAULT_STYLES = ArticleStyles()
 """The built-in look."""
 
 
+_LINK_NUMBER_TAG = "link_number"
+"""Tag of the tokens around a link's ``[3]``: an inline style of Rich's, ``markdown.<tag>``."""
+
+
 class _ArticleMarkdown(MarkingMarkdown):
-    """Rich Markdown whose links are vetted and whose text is cleaned again before rendering.
+    """Rich Markdown whose links are vetted and numbered and whose text is cleaned again.
 
     The text was clean, but parsing decodes entities: `&#x202e;` becomes a bidi override.
     """
 
-    def __init__(self, markup: str, code_theme: str) -> None:
+    inlines = MarkingMarkdown.inlines | {_LINK_NUMBER_TAG}
+
+    def __init__(self, markup: str, code_theme: str, links: LinkNumbering | None = None) -> None:
         super().__init__(markup, code_theme=code_theme, hyperlinks=True)
         for token in self.parsed:
             token.content = clean_text(token.content)
             if token.children:
-                token.children = _vet_inline(token.children)
+                token.children = _vet_inline(token.children, links)
 
 
-def _vet_inline(children: Sequence[Token]) -> list[Token]:
+def _vet_inline(children: Sequence[Token], links: LinkNumbering | None = None) -> list[Token]:
     # Unsafe or relative links lose the link but keep their text; Markdown images (which Rich
     # would show with an unvetted link) become the same `[image: alt]` text as HTML ones; a
     # line break between Chinese characters joins them (Rich would show it as a space).
+    # A kept link is followed by its number from ``links``; one to a post of the archive
+    # (`links.POST_SCHEME`) is no terminal hyperlink, the terminal could not open it.
     vetted: list[Token] = []
     dropping = False
+    link_href, link_start = "", 0
     for index, token in enumerate(children):
         token.content = clean_text(token.content)
         if token.type == "link_open":
-            href = safe_href(str(token.attrs.get("href", "")))
+            raw = str(token.attrs.get("href", ""))
+            href = vetted_post_href(raw) or safe_href(raw)
             if href is None:
                 dropping = True
                 continue
-            token.attrs["href"] = href
+            token.attrs["href"] = "" if linked_post_id(href) else href
+            link_href, link_start = href, len(vetted) + 1
         elif token.type == "link_close" and dropping:
             dropping = False
+            continue
+        elif token.type == "link_close" and links is not None:
+            text = "".join(part.content for part in vetted[link_start:])
+            vetted += [token, *_number_tokens(links.number(link_href, text))]
             continue
         elif token.type == "image":
             label = f"[image: {token.content}]" if token.content else "[image]"
@@ -110,16 +140,26 @@ def _vet_inline(children: Sequence[Token]) -> list[Token]:
     return vetted
 
 
+def _number_tokens(number: int) -> list[Token]:
+    return [
+        Token(f"{_LINK_NUMBER_TAG}_open", _LINK_NUMBER_TAG, 1),
+        Token("text", "", 0, content=f"[{number}]"),
+        Token(f"{_LINK_NUMBER_TAG}_close", _LINK_NUMBER_TAG, -1),
+    ]
+
+
 def render_body(markdown: str, styles: ArticleStyles = DEFAULT_STYLES) -> RenderableType:
     """The article text as a Rich renderable (the body part of `render_article`)."""
     parts = _body_parts(markdown, styles.code_theme)
     return parts[0] if len(parts) == 1 else Group(*parts)
 
 
-def _body_parts(markdown: str, code_theme: str) -> list[RenderableType]:
+def _body_parts(
+    markdown: str, code_theme: str, links: LinkNumbering | None = None
+) -> list[RenderableType]:
     markdown = clean_text(markdown)
     if len(markdown) <= _MAX_MARKDOWN_PARAGRAPH:
-        return [_ArticleMarkdown(markdown, code_theme)]
+        return [_ArticleMarkdown(markdown, code_theme, links)]
     parts: list[RenderableType] = []
     run: list[str] = []
     for paragraph in markdown.split("\n\n"):
@@ -127,11 +167,11 @@ def _body_parts(markdown: str, code_theme: str) -> list[RenderableType]:
             run.append(paragraph)
             continue
         if run:
-            parts += [_ArticleMarkdown("\n\n".join(run), code_theme), Text()]
+            parts += [_ArticleMarkdown("\n\n".join(run), code_theme, links), Text()]
             run = []
         parts += [Text(unescape_markdown(paragraph)), Text()]
     if run:
-        parts.append(_ArticleMarkdown("\n\n".join(run), code_theme))
+        parts.append(_ArticleMarkdown("\n\n".join(run), code_theme, links))
     return parts
 
 
@@ -149,13 +189,21 @@ class Article:
         body: list[RenderableType],
         notes: list[Text],
         styles: ArticleStyles = DEFAULT_STYLES,
+        links: Sequence[ArticleLink] = (),
     ) -> None:
         self._styles = styles
+        self.links = tuple(links)
+        """The body's addresses, numbered as its text shows them (see `links`)."""
         self._heading = heading
         self._meta = meta
         self._body = body
         self._notes = notes
         """Said after the body ("no text", "truncated"); never marked, not being the post's."""
+
+    @property
+    def styles(self) -> ArticleStyles:
+        """The styles it renders with."""
+        return self._styles
 
     def highlighted(self, terms: Sequence[str]) -> RenderableType:
         """The article with every occurrence of ``terms`` marked (``MATCH_KEY`` meta).
@@ -166,7 +214,25 @@ class Article:
         return _Highlighted(self, wanted) if wanted else self
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.parts(None)
+        with console.use_theme(self._styles.markdown_theme()):
+            yield from self.parts(None)
+
+    def plain_text(self, width: int | None = None) -> str:
+        """The article as plain text, its links listed at the end (see `plain`)."""
+        body: list[Sequence[Token] | str] = []
+        for part in self._body:
+            if isinstance(part, _ArticleMarkdown):
+                body.append(part.parsed)
+            elif isinstance(part, Text) and part.plain:
+                body.append(part.plain)
+        return article_plain_text(
+            self._heading.plain,
+            [(name, value.plain) for name, value in self._meta],
+            body,
+            [note.plain for note in self._notes],
+            self.links,
+            width,
+        )
 
     def parts(self, marker: MatchMarker | None) -> Iterator[RenderableType]:
         """Header (title, date, categories, tags, source), a rule, the body, in reading order.
@@ -205,7 +271,8 @@ class _Highlighted:
         self.terms = terms
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.article.parts(MatchMarker(self.terms))
+        with console.use_theme(self.article.styles.markdown_theme()):
+            yield from self.article.parts(MatchMarker(self.terms))
 
 
 def render_article(
@@ -230,9 +297,11 @@ def render_article(
         href = safe_href(source)
         link_style = styles.source_link.update_link(href) if href else Style()
         meta.append(("Source", Text(source, style=link_style)))
-    body = _body_parts(converted.markdown, styles.code_theme) if converted.markdown else []
+    links = LinkNumbering()
+    markdown = converted.markdown
+    body = _body_parts(markdown, styles.code_theme, links) if markdown else []
     notes = [] if body else [Text("(no text)", style=styles.no_text)]
     if converted.truncated:
         message = f"[truncated: article longer than {DEFAULT_MAX_CHARS:,} characters]"
         notes.append(Text(message, style=styles.truncated))
-    return Article(heading, meta, body, notes, styles)
+    return Article(heading, meta, body, notes, styles, links.links)

@@ -29,6 +29,8 @@ from urllib.parse import quote
 import html2text
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
+from .links import vetted_post_href
+
 # Private-use characters stand for markup decided after conversion; input is stripped of them.
 STRONG_OPEN, STRONG_CLOSE, IMAGE_MARK = "\ue000", "\ue001", "\ue002"
 SENTINELS = re.compile("[\ue000-\ue002]")
@@ -231,7 +233,8 @@ class _Converter(html2text.HTML2Text):
             return self._nesting >= _MAX_NESTING
         if tag == "a":
             if start:
-                href = safe_href(attrs.get("href") or "")
+                raw = attrs.get("href") or ""
+                href = vetted_post_href(raw) or safe_href(raw)  # a post of the archive, or safe
                 self._skipped_anchors = 0  # links do not nest: a new one closes any open one
                 if href is None or _NOISE_LINK_CLASSES.search(attrs.get("class") or ""):
                     self._skipped_anchors = 1  # a quote link on a company name: keep the name

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.screen import Screen
@@ -21,9 +21,11 @@ from newsreader.reader import feed as feeds
 from newsreader.reader.feed import ArchiveFeed, Batch, FeedEvent, Notice, Progress
 from newsreader.reader.marks import ReadMarks
 from newsreader.reader.model import ReaderModel, View
+from newsreader.render.links import ArticleLink
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
-from newsreader.screens.links import copy_source, open_source
+from newsreader.screens.link_list import LinkChoice, LinkListScreen
+from newsreader.screens.links import copy_address, copy_source, open_link, open_source
 from newsreader.screens.marking import Marking
 from newsreader.screens.messages import FeedArrived
 from newsreader.screens.problems import ProblemsScreen
@@ -65,6 +67,9 @@ class ReaderScreen(Screen[None]):
         self.search_bar = SearchBar(lambda text: self.feed.search(text), id="search")
         self.panes = Panes(self.sidebar, self.article_list, self.reading_pane)
         self.status_line = StatusLine(id="status")
+        self._typed_number = ""
+        self._link_number: int | None = None
+        """The number typed just before the key being handled (``3o`` opens link 3)."""
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -361,12 +366,69 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(HelpScreen.of_reader(self.BINDINGS, self.app.BINDINGS))
 
     def action_open_source(self) -> None:
-        """Open the post's source address in the browser."""
-        open_source(self, self.reading_pane.post or self.article_list.highlighted_post)
+        """Open the post's source address in the browser; after a number, that link."""
+        if self._link_number is None:
+            open_source(self, self.reading_pane.post or self.article_list.highlighted_post)
+        elif link := self._numbered_link(self._link_number):
+            open_link(self, link, self.open_post_id)
 
     def action_copy_source(self) -> None:
-        """Copy the source address (OSC 52, so it works over ssh too)."""
-        copy_source(self, self.reading_pane.post or self.article_list.highlighted_post)
+        """Copy the source address (OSC 52, works over ssh); after a number, that link's."""
+        if self._link_number is None:
+            copy_source(self, self.reading_pane.post or self.article_list.highlighted_post)
+        elif link := self._numbered_link(self._link_number):
+            copy_address(self, link.href)
+
+    def action_list_links(self) -> None:
+        """List the open article's links, to open or copy one."""
+        links = self.reading_pane.links
+        if self.reading_pane.post is None:
+            self.notify("No article open: its links are listed once it is.", timeout=3)
+        elif not links:
+            self.notify("This article has no links.", timeout=3)
+        else:
+            self.app.push_screen(LinkListScreen(links), self._link_chosen)
+
+    def _link_chosen(self, choice: LinkChoice | None) -> None:
+        if choice is None:
+            return
+        how, link = choice
+        if how == "copy":
+            copy_address(self, link.href)
+        else:
+            open_link(self, link, self.open_post_id)
+
+    def _numbered_link(self, number: int) -> ArticleLink | None:
+        links = self.reading_pane.links
+        if self.reading_pane.post is None:
+            self.notify(f"No article open: no link {number}.", severity="warning", timeout=3)
+            return None
+        if not 1 <= number <= len(links):
+            count = f"{len(links)} links" if links else "no links"
+            self.notify(f"No link {number}: this article has {count}.", severity="warning")
+            return None
+        return links[number - 1]
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits make the number of a link for the key after them (``3o``, ``12y``)."""
+        # Keys reach the screen before its bindings run, so this is seen first.
+        if event.character is not None and event.character.isdecimal() and event.is_printable:
+            self._typed_number = (self._typed_number + event.character)[-6:]
+            number = int(self._typed_number)
+            self.notify(f"Link {number}: o opens it, y copies it", timeout=2)
+            event.stop()
+            return
+        self._link_number = int(self._typed_number) if self._typed_number else None
+        self._typed_number = ""
+
+    def open_post_id(self, post_id: str) -> None:
+        """Open the archive's post with this id (a link to it was followed)."""
+        post = self.model.archive.get(post_id) or self.model.archive.get(post_id.removeprefix("./"))
+        if post is None:
+            self.notify(f"No post {post_id!r} in this archive.", severity="warning")
+            return
+        self._open(post)
+        self.reading_pane.focus()
 
     def action_panes(self, layout_change: str) -> None:
         """A change of layout (``Panes.toggle_sidebar``, ``toggle_reading_mode``...)."""

@@ -10,6 +10,7 @@ from typing import ClassVar, Literal
 
 from rich.console import RenderableType
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +23,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from newsreader.archive import Post
-from newsreader.render import MATCH_KEY, MAX_MATCHES, Article, render_article
+from newsreader.render import MATCH_KEY, MAX_MATCHES, Article, ArticleStyles, render_article
+from newsreader.render.links import ArticleLink
 
 WELCOME = Text.from_markup(
     "[b]No article open[/b]\n\n"
@@ -177,6 +179,29 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     While `highlight_terms` holds search terms their matches are highlighted, and
     `next_match` / `previous_match` visit them one by one (the screen binds n and N).
+    The article's colours are the theme's, through the component classes below; a new theme
+    redraws the open article in its colours.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article--title",
+        "article--meta",
+        "article--rule",
+        "article--link",
+        "article--link-number",
+        "article--note",
+        "article--warning",
+    }
+    """
+    | Class | What it styles |
+    | :- | :- |
+    | `article--title` | The title (dimmed, the "(untitled)" of a post without one). |
+    | `article--meta` | The names of the header: Date, Category, Tags, Source. |
+    | `article--rule` | The rule between the header and the text. |
+    | `article--link` | Links: the source address and those of the text. |
+    | `article--link-number` | The `[3]` after a link, which `o`, `y` and `L` go by. |
+    | `article--note` | "(no text)". |
+    | `article--warning` | The note that a very long article was cut. |
     """
 
     BINDINGS = [
@@ -214,15 +239,58 @@ class ReadingPane(VerticalScroll, can_focus=True):
         # the terms need no place in the key and a new search converts nothing again.
         self._rendered: LRUCache[str, RenderableType] = LRUCache(64)
         self._showing: str | Text | None = WELCOME
+        self._styles = ArticleStyles()
         self._shown = 0
         """Counts what was shown, so a late callback for an earlier article does nothing."""
 
     def compose(self) -> ComposeResult:
         yield ArticleView(WELCOME, id="article")
 
+    def on_mount(self) -> None:
+        self._styles = self._themed_styles()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        styles = self._themed_styles()
+        if styles != self._styles:
+            self._styles = styles
+            self.forget()
+            if self.post is not None:
+                self.rewrite(self.post)
+
+    def _themed_styles(self) -> ArticleStyles:
+        def style(name: str) -> Style:
+            # The text styles of the class, and its colour blended as painted (the partial
+            # style drops the alpha of $text-muted and the like); no background of its own.
+            component = f"article--{name}"
+            painted = self.get_component_rich_style(component)
+            return self.get_component_rich_style(component, partial=True) + Style(
+                color=painted.color
+            )
+
+        title = style("title")
+        return ArticleStyles(
+            title=title,
+            untitled=title + Style(dim=True),
+            meta_name=style("meta"),
+            rule=style("rule"),
+            source_link=style("link"),
+            no_text=style("note"),
+            truncated=style("warning"),
+            code_theme="monokai" if self.app.current_theme.dark else "default",
+            link=style("link"),
+            link_number=style("link-number"),
+        )
+
     @property
     def _view(self) -> ArticleView:
         return self.query_one(ArticleView)
+
+    @property
+    def links(self) -> tuple[ArticleLink, ...]:
+        """The open article's links, numbered as it shows them (none when none is open)."""
+        article = self._article(self.post) if self.post is not None else None
+        return article.links if isinstance(article, Article) else ()
 
     def show(self, post: Post, labels: Mapping[str, str], *, go_to: GoTo | None = None) -> None:
         """Render ``post`` (cached) and scroll to its top, or to its first or last match."""
@@ -277,7 +345,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         article = self._rendered.get(post.id)
         if article is None:
             try:
-                article = render_article(post, self._labels)
+                article = render_article(post, self._labels, self._styles)
             except Exception as error:  # one bad article must not end the reader
                 article = Text(f"This article could not be shown: {error}", style="bold red")
             self._rendered[post.id] = article
