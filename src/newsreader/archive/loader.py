@@ -398,8 +398,14 @@ def _post_date(
         if guessed:
             problems.append(f"no usable date; using {where}")
         return datetime.combine(day, time(), tzinfo=tz)
+    try:
+        when = datetime.fromtimestamp(mtime, tz)
+    except (ValueError, OverflowError, OSError):
+        # A modification time past year 9999 (or before year 1) is no date at all.
+        problems.append("no usable date, and the file's modification time is out of range")
+        return datetime.fromtimestamp(0, tz)
     problems.append("no usable date; using the file's modification time")
-    return datetime.fromtimestamp(mtime, tz)
+    return when
 
 
 # --- loading a whole archive --------------------------------------------------------------

@@ -64,7 +64,7 @@ __all__ = [
     "statements",
 ]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change."""
 
 # --- schema -------------------------------------------------------------------------------
