@@ -1,7 +1,8 @@
 """The command line's grammar: ``newsreader [PATH]`` or ``newsreader COMMAND ...``, by argparse.
 
 :func:`parse_arguments` gives a namespace whose ``command`` is one of :data:`SUBCOMMANDS`, or
-:data:`READ` for the reader; ``--tz`` and ``--version`` work before and after the command.
+:data:`READ` for the reader; ``--tz`` and ``--version`` work before and after the command, and
+every option between a command's arguments (``show ARCHIVE --tz ZONE ID``).
 """
 
 from __future__ import annotations

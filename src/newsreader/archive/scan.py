@@ -29,9 +29,9 @@ from newsreader.archive.site import (
 )
 
 __all__ = [
+    "MTIME_NS_RANGE",
     "POST_SUFFIXES",
     "SKIPPED_DIRS",
-    "MTIME_NS_RANGE",
     "FileStamp",
     "RelPath",
     "ScanResult",
