@@ -492,6 +492,83 @@ def _names() -> dict[bytes, tuple[str, Content]]:
     }
 
 
+# round two: data
+# Files that took a whole archive down, or lost a post, in issue 16's second round: a
+# modification time SQLite cannot store, names that became one id once their controls were
+# cleaned, front matter too long for YAML. Names are bytes; the times are set after writing.
+_AFTER_2262_NS = 10**19  # 2286 (a file system that stops earlier keeps its own last date)
+_BEFORE_1970_NS = -(10**18)  # 1938
+_MTIMES = {
+    "_posts/2022-02-07-mtime-after-2262.md": _AFTER_2262_NS,
+    "_posts/mtime-after-2262-undated.md": _AFTER_2262_NS,
+    "_posts/2022-02-07-mtime-before-1970.md": _BEFORE_1970_NS,
+    "_posts/mtime-before-1970-undated.md": _BEFORE_1970_NS,
+}
+"""Relative path -> the modification time (ns) the file is given."""
+TWINS = "_posts/2022-02-07-twin-"
+"""Where the files whose names differ only by a control character are."""
+
+
+def _long_front_matter(*lines: str) -> str:
+    return _post('title: "前言太长"', "date: 2022-02-07 08:00:00 +0800", *lines)
+
+
+def _twin(title: str) -> str:
+    return _post(f'title: "{title}"', "date: 2022-02-07")
+
+
+def _round_two_data() -> dict[bytes, tuple[str, Content]]:
+    dated = _post('title: "Dated, oddly stamped"', "date: 2022-02-07 08:00:00 +0800")
+    undated = _post('title: "Undated, oddly stamped"')
+    return {
+        b"_posts/2022-02-07-mtime-after-2262.md": (
+            "scan: modified after 2262, beyond what SQLite's integers hold",
+            dated,
+        ),
+        b"_posts/mtime-after-2262-undated.md": (
+            "recover: undated, so dated by a modification time after 2262",
+            undated,
+        ),
+        b"_posts/2022-02-07-mtime-before-1970.md": ("normal: modified before 1970", dated),
+        b"_posts/mtime-before-1970-undated.md": (
+            "recover: undated, so dated by a modification time before 1970 (negative)",
+            undated,
+        ),
+        (TWINS + "collide.md").encode(): (
+            "normal: the plain twin of a name holding an ESC",
+            _twin("Twin without ESC"),
+        ),
+        (TWINS + "col\x1blide.md").encode(): (
+            "load: an ESC in a name that is its twin's once controls are removed",
+            _twin("Twin with ESC"),
+        ),
+        (TWINS + "tab name.md").encode(): (
+            "normal: the plain twin of a name holding a tab",
+            _twin("Twin with a space"),
+        ),
+        (TWINS + "tab\tname.md").encode(): (
+            "load: a tab in a name that is its twin's once a tab shows as a space",
+            _twin("Twin with a tab"),
+        ),
+        b"_posts/2022-02-07-fm-100000-keys.md": (
+            "recover: front matter of 100,000 keys, far over the 64 KiB read as YAML",
+            lambda: _long_front_matter(*(f"key{n}: value {n}" for n in range(100_000))),
+        ),
+        b"_posts/2022-02-07-fm-100000-categories.md": (
+            "recover: front matter listing 100,000 categories",
+            lambda: _long_front_matter(
+                "categories:", *(f"  - category-{n}" for n in range(100_000))
+            ),
+        ),
+    }
+
+
+def _set_mtimes(root: Path, selected: Callable[[str], bool]) -> None:
+    for relative, mtime_ns in _MTIMES.items():
+        if selected(relative):
+            os.utime(root / relative, ns=(mtime_ns, mtime_ns))
+
+
 # --- the file system ----------------------------------------------------------------------
 
 OUTSIDE = "{outside}"
@@ -554,7 +631,8 @@ def _entries(big: bool) -> Entries:
 def describe(*, big: bool = False) -> dict[str, str]:
     """Every entry of the archive and what is hostile about it, without writing anything."""
     described = {relative: description for relative, (description, _) in _entries(big).items()}
-    described.update({os.fsdecode(raw): entry[0] for raw, entry in _names().items()})
+    named = {**_names(), **_round_two_data()}
+    described.update({os.fsdecode(raw): entry[0] for raw, entry in named.items()})
     described.update(_file_system_descriptions())
     return described
 
@@ -578,12 +656,13 @@ def write_hostile_archive(
         if selected(relative):
             _write(root / relative, content)
             written[relative] = description
-    for raw, (description, content) in _names().items():
+    for raw, (description, content) in {**_names(), **_round_two_data()}.items():
         relative = os.fsdecode(raw)
         if selected(relative):
             _write(Path(os.fsdecode(os.fsencode(root) + b"/" + raw)), content)
             written[relative] = description
     _write_file_system(root, selected)
+    _set_mtimes(root, selected)
     written.update(
         {
             relative: description

@@ -1,7 +1,8 @@
 """The command line's grammar: ``newsreader [PATH]`` or ``newsreader COMMAND ...``, by argparse.
 
 :func:`parse_arguments` gives a namespace whose ``command`` is one of :data:`SUBCOMMANDS`, or
-:data:`READ` for the reader; ``--tz`` and ``--version`` work before and after the command.
+:data:`READ` for the reader; ``--tz`` and ``--version`` work before and after the command, and
+every option between a command's arguments (``show ARCHIVE --tz ZONE ID``).
 """
 
 from __future__ import annotations
@@ -42,9 +43,21 @@ def parse_arguments(args: list[str]) -> argparse.Namespace:
     """
     at = _first_positional(args)
     # Past the end, the last option lacks its value: argparse says so.
-    if at > len(args) or (at < len(args) and args[at] in SUBCOMMANDS):
-        return _parser().parse_args(args)
-    return _parser().parse_args([*args[:at], READ, *args[at:]])
+    if not (at > len(args) or (at < len(args) and args[at] in SUBCOMMANDS)):
+        args = [*args[:at], READ, *args[at:]]
+    parser = _parser()
+    namespace, extra = parser.parse_known_args(args)
+    # argparse takes a command's positionals in one run: with an option between them
+    # (`show ARCHIVE --tz ZONE ID`), those after it are left over. They belong to the
+    # command's list of positionals (its "target"), as if the option came last.
+    if extra and isinstance(getattr(namespace, "target", None), list):
+        words = [word for word in extra if word != "--"]
+        if not any(word.startswith("-") and word != "-" for word in words):
+            namespace.target.extend(words)
+            extra = []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return namespace
 
 
 def _first_positional(args: Sequence[str]) -> int:

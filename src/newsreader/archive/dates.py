@@ -46,15 +46,25 @@ _CALENDAR = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 def parse_post_date(value: object, tz: tzinfo) -> datetime | None:
     """A front-matter date as an aware datetime, or None when it is not a date.
 
+    See :func:`read_post_date`, which also says whether ``tz`` was used.
+    """
+    read = read_post_date(value, tz)
+    return None if read is None else read[0]
+
+
+def read_post_date(value: object, tz: tzinfo) -> tuple[datetime, bool] | None:
+    """A front-matter date as an aware datetime and whether it was written without an offset
+    (so read in ``tz``), or None when it is not a date.
+
     Accepts YAML's own datetimes and dates, and strings like ``2022-04-01 20:16:06 +0800``,
     ``2022-04-01 20:16:06``, ``2022-04-01T20:16:06Z`` and ``2022-04-01``, and those Ruby
     reads for Jekyll: ``Sat Nov 11 18:30:22 2023 -0800`` and ``Sat, 11 Nov 2023 18:30:22
     -0800``; a time without an offset is read in ``tz``.
     """
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
+        return (value, False) if value.tzinfo else (value.replace(tzinfo=tz), True)
     if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=tz)
+        return datetime.combine(value, time(), tzinfo=tz), True
     if not isinstance(value, str):
         return None
     match = _POST_DATE.match(value) or _CLOCK_DATE.match(value) or _MAIL_DATE.match(value)
@@ -77,7 +87,7 @@ def parse_post_date(value: object, tz: tzinfo) -> datetime | None:
             return None
         zone = timezone(timedelta(minutes=-minutes if digits[0] == "-" else minutes))
     try:
-        return datetime(
+        when = datetime(
             int(parts["year"]),
             int(parts["month"]),
             int(parts["day"]),
@@ -89,6 +99,7 @@ def parse_post_date(value: object, tz: tzinfo) -> datetime | None:
         )
     except ValueError:
         return None
+    return when, not parts["zone"]
 
 
 class DateSpecError(ValueError):

@@ -5,6 +5,7 @@ raising, never expanding YAML bombs, and quick for the few ``key: value`` lines 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ __all__ = [
     "MAX_FRONT_MATTER_DEPTH",
     "MAX_FRONT_MATTER_VALUES",
     "MAX_INTEGER_BITS",
+    "MAX_LONG_ITEMS",
+    "MAX_LONG_KEYS",
     "has_front_matter",
     "split_front_matter",
 ]
@@ -24,11 +27,16 @@ MAX_FRONT_MATTER_CHARS = 64 * 1024
 MAX_FRONT_MATTER_VALUES = 20_000
 MAX_FRONT_MATTER_DEPTH = 50
 MAX_INTEGER_BITS = 4096
+MAX_LONG_KEYS = 1000
+"""Keys kept from front matter over :data:`MAX_FRONT_MATTER_CHARS` (read line by line)."""
+MAX_LONG_ITEMS = 1000
+"""Items kept of each list in such front matter (``categories:`` then ``- item`` lines)."""
 _YAML = YAMLHandler()
 # Jekyll closes front matter with "---" or YAML's own end of document, "...".
 _FRONT_MATTER_END = re.compile(r"^(?:-{3,}|\.{3})[ \t]*$", re.MULTILINE)
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _LINE_KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s?(.*)$")
+_LIST_ITEM = re.compile(r"^[ \t]*-[ \t]+(.*?)[ \t]*$")
 # An anchor with an alias in YAML is how "billion laughs" bombs expand; scraped front matter
 # never needs them, so such a block is read line by line instead.
 _YAML_ALIAS = re.compile(r"(?:^|[:\[{,]|^\s*-)\s*[&*][^\s,\]}]", re.MULTILINE)
@@ -81,10 +89,13 @@ def split_front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], 
         problems.append("blank lines before the front matter")
     body = body.strip("\n")
     if len(front) > MAX_FRONT_MATTER_CHARS:
-        problems.append(f"front matter longer than {MAX_FRONT_MATTER_CHARS:,} characters; ignored")
-        return {}, body
-    keys = [match.group(1) for match in _TOP_LEVEL_KEY.finditer(front)]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
+        problems.append(
+            f"front matter longer than {MAX_FRONT_MATTER_CHARS:,} characters; read line by line,"
+            f" at most {MAX_LONG_KEYS:,} keys and {MAX_LONG_ITEMS:,} items a list"
+        )
+        return _long_line_by_line(front), body
+    counts = Counter(match.group(1) for match in _TOP_LEVEL_KEY.finditer(front))
+    repeated = sorted(key for key, count in counts.items() if count > 1)
     if repeated:
         problems.append(f"duplicate front-matter keys {', '.join(repeated)}; the last one counts")
     if _YAML_ALIAS.search(front):
@@ -209,6 +220,41 @@ def _line_by_line(front: str) -> dict[str, Any]:
         else:
             metadata.setdefault(key, _unquote(value))
     return metadata
+
+
+def _long_line_by_line(front: str) -> dict[str, Any]:
+    """What front matter too long for YAML holds, bounded: the first :data:`MAX_LONG_KEYS`
+    ``key: value`` lines (a title and date come first, and are kept whatever follows), each
+    ``[a, b]`` or ``- item`` list cut at :data:`MAX_LONG_ITEMS` items.
+
+    Linear in the text and never holding more than the bounds, whatever its size.
+    """
+    metadata: dict[str, Any] = {}
+    items: list[str] | None = None  # the block list being read, when it may still grow
+    for line in front.splitlines():
+        item = _LIST_ITEM.match(line) if items is not None else None
+        if item is not None:
+            assert items is not None
+            if len(items) < MAX_LONG_ITEMS:
+                items.append(_unquote(item.group(1)))
+            continue
+        items = None
+        match = _LINE_KEY_VALUE.match(line)
+        if match is None or len(metadata) >= MAX_LONG_KEYS:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key in metadata:
+            continue
+        if not value:
+            items = []
+            metadata[key] = items
+        elif value.startswith("[") and value.endswith("]"):
+            parts = value[1:-1].split(",", MAX_LONG_ITEMS)[:MAX_LONG_ITEMS]
+            metadata[key] = [_unquote(part.strip()) for part in parts]
+        else:
+            metadata[key] = _unquote(value)
+    # A key followed by no items was empty, as YAML has it.
+    return {key: (value if value != [] else None) for key, value in metadata.items()}
 
 
 def _unquote(value: str) -> str:

@@ -23,10 +23,16 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newsreader.archive.collection import Archive
-from newsreader.archive.dates import parse_post_date
+from newsreader.archive.dates import read_post_date
 from newsreader.archive.front_matter import has_front_matter
 from newsreader.archive.front_matter import split_front_matter as split_front_matter
-from newsreader.archive.post import Post, Problem
+from newsreader.archive.post import (
+    DATE_FROM_MTIME,
+    DATE_IN_ZONE,
+    DATE_OWN_OFFSET,
+    Post,
+    Problem,
+)
 from newsreader.archive.scan import display_path as display_path
 from newsreader.archive.scan import rel_to_path, relative_id, scan
 from newsreader.archive.site import (
@@ -284,7 +290,7 @@ def parse_post(
             title = _title_from_slug(path)
         title = title or _title_from_body(body, path)
         problems.append(f"no title; using {title!r}")
-    when = _post_date(metadata.get("date"), path, mtime, zone or options.tz, problems)
+    when, date_basis = _post_date(metadata.get("date"), path, mtime, zone or options.tz, problems)
     source = _text_value(metadata.get("source_url"), "source_url", problems) or find_source_url(
         body
     )
@@ -303,6 +309,7 @@ def parse_post(
         draft=place.draft,
         published=metadata.get("published") is not False,
         markup=markup,
+        date_basis=date_basis,
     )
 
 
@@ -376,12 +383,13 @@ def _title_from_body(body: str, path: Path) -> str:
 
 def _post_date(
     value: object, path: Path, mtime: float, tz: tzinfo, problems: list[str]
-) -> datetime:
+) -> tuple[datetime, int]:
+    """The post's date and its basis (see ``Post.date_basis``)."""
     given = value not in (None, "")
     if given:
-        parsed = parse_post_date(value, tz)
+        parsed = read_post_date(value, tz)
         if parsed is not None:
-            return parsed
+            return parsed[0], DATE_IN_ZONE if parsed[1] else DATE_OWN_OFFSET
         problems.append(f"unreadable date {clean_line(str(value))[:40]!r}")
     for pattern, where, guessed in (
         (_FILE_NAME_DATE.match, "the date in the file name", given),
@@ -397,9 +405,15 @@ def _post_date(
         # A post dated by its name alone is Jekyll's own rule, not a guess to report.
         if guessed:
             problems.append(f"no usable date; using {where}")
-        return datetime.combine(day, time(), tzinfo=tz)
+        return datetime.combine(day, time(), tzinfo=tz), DATE_IN_ZONE
+    try:
+        when = datetime.fromtimestamp(mtime, tz)
+    except (ValueError, OverflowError, OSError):
+        # A modification time past year 9999 (or before year 1) is no date at all.
+        problems.append("no usable date, and the file's modification time is out of range")
+        return datetime.fromtimestamp(0, tz), DATE_FROM_MTIME
     problems.append("no usable date; using the file's modification time")
-    return datetime.fromtimestamp(mtime, tz)
+    return when, DATE_FROM_MTIME
 
 
 # --- loading a whole archive --------------------------------------------------------------

@@ -8,6 +8,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+DATE_OWN_OFFSET = 0
+"""``Post.date_basis``: the date was written with its UTC offset; no zone changes it."""
+DATE_IN_ZONE = 1
+"""``Post.date_basis``: a wall time (or a day) written without an offset, read in the zone."""
+DATE_FROM_MTIME = 2
+"""``Post.date_basis``: the file's modification time, an instant shown in the zone."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -45,6 +52,9 @@ class Post:
     """False for ``published: false``: not listed unless asked for."""
     markup: str = "markdown"
     """The converter its extension picks: ``markdown``, ``html`` or ``text`` (shown as is)."""
+    date_basis: int = DATE_OWN_OFFSET
+    """What ``date`` was read from, and so what another zone would make of it:
+    :data:`DATE_OWN_OFFSET`, :data:`DATE_IN_ZONE` or :data:`DATE_FROM_MTIME`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from newsreader.archive.post import Problem
 from newsreader.archive.site import (
@@ -26,9 +27,9 @@ from newsreader.archive.site import (
     POST_NAME,
     site_info,
 )
-from newsreader.archive.text import clean_text
 
 __all__ = [
+    "MTIME_NS_RANGE",
     "POST_SUFFIXES",
     "SKIPPED_DIRS",
     "FileStamp",
@@ -51,6 +52,10 @@ RelPath = bytes
 FileStamp = tuple[int, int]
 """``(size in bytes, modification time in ns)``: a file whose stamp is unchanged is not read."""
 
+MTIME_NS_RANGE: Final = (-(2**63), 2**63 - 1)
+"""The modification times (in ns) a stamp holds as they are: SQLite's 64-bit integers, so
+from 1677 to 2262. A file stamped outside it (``touch -d 2300-01-01``) is stamped with the
+nearest bound and reported; only a change of its size is then noticed without a full check."""
 _SKIPPED_DIRS = frozenset(os.fsencode(name) for name in SKIPPED_DIRS)
 _OUTSIDE, _IN_POSTS, _IN_DRAFTS = 0, 1, 2
 _POSTS_FOLDERS = {b"_posts": _IN_POSTS, b"_drafts": _IN_DRAFTS}
@@ -86,6 +91,7 @@ def scan(root: Path) -> ScanResult:
     files = result.files
     stat = os.stat
     visited: set[tuple[int, int]] = set()
+    lowest, highest = MTIME_NS_RANGE
     # (absolute folder, its path relative to the root with a trailing "/" or b"" for the root,
     # where it lies: _OUTSIDE, _IN_POSTS or _IN_DRAFTS)
     pending: list[tuple[bytes, bytes, int]] = [(root_bytes, b"", _OUTSIDE)]
@@ -133,7 +139,10 @@ def scan(root: Path) -> ScanResult:
                     # os.stat, not entry.stat(): the same call (following links), but it
                     # skips the entry's caching and is measurably cheaper, 100,000 times.
                     info_ = stat(entry.path)
-                    files[prefix + name] = (info_.st_size, info_.st_mtime_ns)
+                    mtime_ns = info_.st_mtime_ns
+                    if not lowest <= mtime_ns <= highest:
+                        mtime_ns = _clamped_mtime(result, root, entry.path, mtime_ns)
+                    files[prefix + name] = (info_.st_size, mtime_ns)
             except OSError as error:
                 _report(result, root, entry.path, f"cannot be read ({error.strerror or error})")
     return result
@@ -195,6 +204,15 @@ def _inside(path: bytes, root: bytes, inside_prefix: bytes) -> bool:
     return real == root or real.startswith(inside_prefix)
 
 
+def _clamped_mtime(result: ScanResult, root: Path, path: bytes, mtime_ns: int) -> int:
+    """The nearest bound of :data:`MTIME_NS_RANGE`, the file reported."""
+    lowest, highest = MTIME_NS_RANGE
+    late = mtime_ns > highest
+    where = "after 2262" if late else "before 1677"
+    _report(result, root, path, f"modification time {where} is out of range; taken as {where[-4:]}")
+    return min(max(mtime_ns, lowest), highest)
+
+
 def _report(result: ScanResult, root: Path, path: bytes, message: str) -> None:
     result.problems.append(Problem(relative_id(Path(os.fsdecode(path)), root), message))
 
@@ -205,7 +223,10 @@ def rel_to_path(root: Path, rel: RelPath) -> Path:
 
 
 def relative_id(path: Path, root: Path) -> str:
-    """A post's id: its path relative to the root, with '/' separators, safe to display."""
+    """A post's id: its path relative to the root, with '/' separators, safe to display.
+
+    See :func:`display_path`: two files never share an id, and an id shows no control.
+    """
     try:
         relative = path.relative_to(root).as_posix()
     except ValueError:
@@ -213,8 +234,39 @@ def relative_id(path: Path, root: Path) -> str:
     return display_path(relative)
 
 
+# What a terminal could act on or that would hide a difference between two names: C0 and
+# C1 controls, DEL, bidi controls (as clean_text removes them), the surrogates that stand for
+# bytes that are not UTF-8, and the backslash that starts an escape.
+_UNSAFE_IN_PATH = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\\\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]"
+)
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\"}
+
+
 def display_path(path: str | Path) -> str:
-    """A path safe to print: undecodable bytes replaced, control characters removed."""
-    # File names that are not valid UTF-8 arrive with surrogate escapes; show them readably.
-    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return clean_text(text).replace("\n", " ").replace("\t", " ")
+    """A path safe to print, and as distinct as the real paths: one to one, so two files
+    never share an id.
+
+    Characters a terminal could act on are written as escapes, as in a Python string:
+    ``\\t``, ``\\n``, ``\\r``, ``\\xHH`` for the other C0 controls and DEL (ESC is
+    ``\\x1b``), ``\\uHHHH`` for C1 and bidi controls; a byte that is not UTF-8 is
+    ``\\xHH`` with the byte's value (always 80 or more), and a backslash is ``\\\\``.
+    So ``col<ESC>lide.md`` is ``col\\x1blide.md``, beside ``collide.md``, and
+    ``tab<TAB>name.md`` is ``tab\\tname.md``, beside ``tab name.md``; other names are
+    themselves. The result holds no control character and is the same on every run.
+    """
+    text = str(path)
+    if _UNSAFE_IN_PATH.search(text) is None:
+        return text
+    return _UNSAFE_IN_PATH.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    named = _NAMED_ESCAPES.get(character)
+    if named is not None:
+        return named
+    code = ord(character)
+    if code < 0x80 or 0xDC80 <= code <= 0xDCFF:  # a C0 control, DEL, or a raw byte
+        return f"\\x{code & 0xFF:02x}"
+    return f"\\u{code:04x}"

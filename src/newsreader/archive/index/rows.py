@@ -32,6 +32,7 @@ from newsreader.archive.scan import FileStamp, RelPath, display_path, relative_i
 from newsreader.archive.text import clean_line
 
 __all__ = [
+    "DATE_BASIS_STEP",
     "FLAG_FIELDS",
     "KIND_NOT_POST",
     "KIND_POST",
@@ -92,7 +93,7 @@ class ParsedFile(NamedTuple):
     problems: str | None
     """Joined; None when there are none."""
     flags: int
-    """Draft, unpublished and converter bits (:func:`post_flags`)."""
+    """Draft, unpublished, converter and date basis (:func:`post_flags`)."""
     text: str | None
     """The search text (with :data:`SENTINEL`) for the full-text index; None when not a post."""
 
@@ -227,17 +228,28 @@ def _padded(
 _DRAFT: Final = 1
 _UNPUBLISHED: Final = 2
 _MARKUPS: Final = ("markdown", "html", "text")
+DATE_BASIS_STEP: Final = 12
+"""``flags`` is the draft, unpublished and converter bits (below 12) plus this times the
+post's ``date_basis``: ``flags >= DATE_BASIS_STEP`` marks a date another zone changes."""
 FLAG_FIELDS: Final = tuple(
-    (bool(flags & _DRAFT), not flags & _UNPUBLISHED, _MARKUPS[flags >> 2 & 3])
-    for flags in range(12)
+    (
+        bool(flags & _DRAFT),
+        not flags & _UNPUBLISHED,
+        _MARKUPS[flags % DATE_BASIS_STEP >> 2],
+        flags // DATE_BASIS_STEP,
+    )
+    for flags in range(3 * DATE_BASIS_STEP)
 )
-"""For each ``flags`` value: the Post's ``draft``, ``published`` and ``markup``, in order."""
+"""For each ``flags`` value: the Post's ``draft``, ``published``, ``markup`` and
+``date_basis``, in order."""
 
 
 def post_flags(post: Post) -> int:
-    """A post's ``draft``, ``published`` and ``markup`` as the ``flags`` column stores them."""
+    """A post's ``draft``, ``published``, ``markup`` and ``date_basis`` as the ``flags``
+    column stores them."""
     markup = _MARKUPS.index(post.markup) if post.markup in _MARKUPS else 0
-    return (_DRAFT if post.draft else 0) | (0 if post.published else _UNPUBLISHED) | markup << 2
+    low = (_DRAFT if post.draft else 0) | (0 if post.published else _UNPUBLISHED) | markup << 2
+    return low + DATE_BASIS_STEP * post.date_basis
 
 
 class RowDecoder:

@@ -43,6 +43,8 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "SELECT_ENTRIES",
+    "SET_DATE",
+    "SET_META",
     "SHRINK_MEMORY",
     "SKIPPED_FILES",
     "SYNCHRONOUS_NORMAL",
@@ -53,6 +55,7 @@ __all__ = [
     "USER_VERSION",
     "VERSION",
     "VIRTUAL_TABLES",
+    "ZONED_DATES",
     "drop_table",
     "in_list",
     "posts_by_id",
@@ -64,7 +67,7 @@ __all__ = [
     "statements",
 ]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change."""
 
 # --- schema -------------------------------------------------------------------------------
@@ -89,7 +92,7 @@ CREATE TABLE entries(
     tags TEXT NOT NULL,
     source_url TEXT,
     problems TEXT,
-    -- draft, unpublished and the converter, as bits (see rows.FLAG_FIELDS)
+    -- draft, unpublished, the converter and the date's basis (see rows.FLAG_FIELDS)
     flags INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX entries_id ON entries(id);
@@ -208,6 +211,12 @@ RECOVERED_PROBLEMS: Final = (
     "SELECT id, problems FROM entries WHERE kind = 0 AND problems IS NOT NULL ORDER BY id"
 )
 POST_IDS: Final = "SELECT id FROM entries WHERE kind = 0"
+ZONED_DATES: Final = (
+    "SELECT rowid, us, utc_offset, flags FROM entries WHERE kind = 0 AND flags >= ?"
+)
+"""The posts whose dates depend on the zone (``rows.DATE_BASIS_STEP`` is bound)."""
+SET_DATE: Final = "UPDATE entries SET us = ?, utc_offset = ? WHERE rowid = ?"
+SET_META: Final = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"
 
 
 def in_list(count: int) -> str:

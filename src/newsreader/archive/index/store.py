@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from newsreader import __version__, locations
 from newsreader.archive.index import sql
 from newsreader.archive.index.sql import SCHEMA_VERSION
+from newsreader.archive.index.zones import redate
 from newsreader.archive.loader import LoadOptions
 from newsreader.archive.site import SiteConfig, site_info
 
@@ -106,15 +107,15 @@ def index_file_name(root: Path) -> str:
 
 
 def options_fingerprint(options: LoadOptions, root: Path) -> str:
-    """What, besides a file's bytes, decides what the loader makes of it: the zone it reads
-    dates in (asked for, or the archive's), the size limit, and the site's ``_config.yml``.
+    """What, besides a file's bytes and the zone, decides what the loader makes of it: the
+    size limit and the site's ``_config.yml``. Another fingerprint means reading every file
+    again; another zone only recomputes some dates (see :mod:`.zones`).
 
-    The same from run to run while the archive's config and dated posts say the same.
+    The same from run to run while the archive's config says the same.
     """
     site = site_info(root, fresh=True)
-    zone = _zone_key(options.zone_for(root))
     config = f"; site {site.config.fingerprint}" if site.config != SiteConfig() else ""
-    return f"newsreader {__version__}; tz {zone}; max_bytes {options.max_bytes}{config}"
+    return f"newsreader {__version__}; max_bytes {options.max_bytes}{config}"
 
 
 def _zone_key(zone: tzinfo) -> str:
@@ -230,8 +231,12 @@ def _prepare(
 ) -> None:
     """Make sure the database holds this version's schema for this root and these options."""
     expected = {"root": os.fsencode(root).hex(), "options": options_fingerprint(options, root)}
+    zone = options.zone_for(root)
+    expected_zone = _zone_key(zone)
     if _is_current(connection, expected):
         _add_newest_index(connection)
+        if dict(connection.execute(sql.META).fetchall()).get("zone") != expected_zone:
+            _redate(connection, zone, expected_zone)
         return
     try:
         connection.execute(sql.BEGIN_WRITE)
@@ -243,7 +248,26 @@ def _prepare(
         if reason is not None:
             if reason:
                 notices.append(f"The index {reason}; it is being rebuilt.")
-            reset_schema(connection, expected)
+            reset_schema(connection, {**expected, "zone": expected_zone})
+        connection.execute(sql.COMMIT)
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute(sql.ROLLBACK)
+        raise
+
+
+def _redate(connection: sqlite3.Connection, zone: tzinfo, key: str) -> None:
+    """Read the index's zone-dependent dates in ``zone`` (named ``key``) and record it."""
+    try:
+        connection.execute(sql.BEGIN_WRITE)
+    except sqlite3.OperationalError as error:
+        raise Busy(str(error)) from error
+    try:
+        # Another program may have done it while this one waited for the lock.
+        if dict(connection.execute(sql.META).fetchall()).get("zone") != key:
+            connection.execute(sql.BUMP_CHANGES)  # the rows changed: a snapshot is stale
+            redate(connection, zone)
+            connection.execute(sql.SET_META, ("zone", key))
         connection.execute(sql.COMMIT)
     except BaseException:
         if connection.in_transaction:
@@ -288,7 +312,7 @@ def _stale_reason(connection: sqlite3.Connection, expected: dict[str, str]) -> s
     if stored.get("root") != expected["root"]:
         return "belongs to another folder"
     if stored.get("options") != expected["options"]:
-        return "was made with other settings (time zone, size limit or version)"
+        return "was made with other settings (size limit, _config.yml or version)"
     return None
 
 

@@ -15,8 +15,13 @@ notice says so.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Generator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -62,6 +67,41 @@ WORKER_NICENESS: Final = 10
 """How much lower the parsers' scheduling priority is than the writing process's."""
 
 
+_PR_SET_PDEATHSIG: Final = 1
+_ORPHAN_POLL_SECONDS: Final = 0.5
+
+
+def _start_worker(parent: int) -> None:
+    """What each parsing process does first: die with ``parent``, then yield to it."""
+    _die_with_parent(parent)
+    _yield_to_writer()
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it ends, even by ``SIGKILL``.
+
+    A pool's workers otherwise outlive a killed ``newsreader index`` and go on parsing for
+    nobody. On Linux the kernel sends the signal (``prctl(PR_SET_PDEATHSIG)``); elsewhere a
+    thread looks for a new parent every half second. A parent gone before either was set
+    up leaves this process adopted: it ends at once.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_ORPHAN_POLL_SECONDS)
+    os._exit(1)
+
+
 def _yield_to_writer() -> None:
     """Lower this worker's priority, so the writing process never waits for a core.
 
@@ -102,7 +142,10 @@ def _pool_batches(
     when no pool starts or it breaks."""
     try:
         pool = ProcessPoolExecutor(
-            count, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_to_writer
+            count,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
     except (OSError, ValueError) as error:
         notice(f"Parsing in one process: no worker processes ({error}).")
