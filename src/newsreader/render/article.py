@@ -32,6 +32,7 @@ from newsreader.archive.text import clean_line, clean_text
 from .highlight import MarkingMarkdown, MatchMarker
 from .html2md import safe_href
 from .markdown import DEFAULT_MAX_CHARS, body_to_markdown, unescape_markdown
+from .wrap import LineBreakingText
 
 # Longer paragraphs (never real prose) are shown as text: markdown-it is slow on some of them.
 _MAX_MARKDOWN_PARAGRAPH = 20_000
@@ -129,7 +130,7 @@ def _body_parts(markdown: str, code_theme: str) -> list[RenderableType]:
         if run:
             parts += [_ArticleMarkdown("\n\n".join(run), code_theme), Text()]
             run = []
-        parts += [Text(unescape_markdown(paragraph)), Text()]
+        parts += [LineBreakingText(unescape_markdown(paragraph)), Text()]
     if run:
         parts.append(_ArticleMarkdown("\n\n".join(run), code_theme))
     return parts
@@ -214,7 +215,9 @@ def render_article(
     """Header (title, date, categories with labels, tags, source link), a rule, the body."""
     converted = body_to_markdown(post.body, markup=post.markup)
     title = clean_line(post.title)
-    heading = Text(title or "(untitled)", style=styles.title if title else styles.untitled)
+    heading = LineBreakingText(
+        title or "(untitled)", style=styles.title if title else styles.untitled
+    )
     date = post.date.strftime("%Y-%m-%d %H:%M %z").strip()
     meta = [("Date", Text(date))]
     if post.categories:
