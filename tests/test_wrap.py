@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,14 @@ def test_odd_text_never_crashes_the_breaker():
     for text in ["", "a\ud800b，c", "𠀀𠀁𠀂，𠀃😀。" * 5, "\t，。」" * 9, "x" * 200]:
         lines = rendered(LineBreakingText(text), 7)
         assert all(cell_len(line) <= 7 for line in lines), (text, lines)
+
+
+def test_a_word_of_fifty_thousand_letters_renders_at_once():
+    # Looking for addresses once took quadratic time on a long run of letters (12 s here).
+    started = time.perf_counter()
+    lines = rendered(render_body("a" * 50_000), 100)
+    assert time.perf_counter() - started < 2
+    assert [len(line) for line in lines if line.strip()] == [100] * 500
 
 
 @settings(max_examples=150, deadline=None)

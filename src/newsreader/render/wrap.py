@@ -21,6 +21,7 @@ block quotes are made of) and the article's title (render/article.py).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from icu4py.breakers import LineBreaker
@@ -34,7 +35,7 @@ _LOCALE = "zh"
 # Kept on one line when it fits: an address (to the first space, quote, angle bracket or
 # non-ASCII character) and a date written in Chinese (2022年3月31日).
 _UNBREAKABLE = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[!#-;=?-~]+"
+    r"(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)[!#-;=?-~]+"
     r"|[0-9]{1,4}年[0-9]{1,2}月(?:[0-9]{1,2}日)?|[0-9]{1,2}月[0-9]{1,2}日",
     re.IGNORECASE,
 )
@@ -68,9 +69,14 @@ def _find_breaks(text: str) -> tuple[int, ...]:
     if len(safe.encode("utf-16-le")) != 2 * len(safe):
         ends = _code_point_offsets(safe, ends)
     kept = {match.start() for match in _NO_BREAK_BEFORE.finditer(text)}
-    for match in _UNBREAKABLE.finditer(text):
-        kept.update(range(match.start() + 1, match.end()))
-    return tuple(end for end in ends if end not in kept)
+    spans = [match.span() for match in _UNBREAKABLE.finditer(text)]
+    starts = [start for start, _ in spans]
+
+    def inside_span(offset: int) -> bool:
+        index = bisect_right(starts, offset - 1) - 1
+        return index >= 0 and offset < spans[index][1]
+
+    return tuple(end for end in ends if end not in kept and not inside_span(end))
 
 
 def _code_point_offsets(text: str, utf16_offsets: list[int]) -> list[int]:
