@@ -48,7 +48,7 @@ _CACHED_LENGTH = 4_000
 
 
 def break_opportunities(text: str) -> tuple[int, ...]:
-    """The offsets in ``text`` after which a line may end, ascending; the last is its length.
+    """The offsets in ``text`` after which a line may end, ascending, ending with its length.
 
     Cached for paragraphs of ordinary length (a long one costs little next to its layout).
     """
