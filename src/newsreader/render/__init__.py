@@ -2,7 +2,8 @@
 
 `markdown` converts a body (HTML, Markdown or both) to clean Markdown and plain text, through
 `html2md` for the HTML; `article` makes a post a Rich `Article`; `highlight` marks search
-matches in it as it renders; `links` numbers its links; `plain` writes it as plain text.
+matches in it as it renders; `wrap` sets its text into lines by the Unicode line-breaking
+rules with the Chinese prohibitions; `links` numbers its links; `plain` writes it as plain text.
 """
 
 from newsreader.render.article import DEFAULT_STYLES, Article, ArticleStyles, render_article

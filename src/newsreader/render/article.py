@@ -36,6 +36,7 @@ from .html2md import safe_href
 from .links import ArticleLink, LinkNumbering, linked_post_id, vetted_post_href
 from .markdown import DEFAULT_MAX_CHARS, body_to_markdown, unescape_markdown
 from .plain import article_plain_text
+from .wrap import LineBreakingText
 
 # Longer paragraphs (never real prose) are shown as text: markdown-it is slow on some of them.
 _MAX_MARKDOWN_PARAGRAPH = 20_000
@@ -169,7 +170,7 @@ def _body_parts(
         if run:
             parts += [_ArticleMarkdown("\n\n".join(run), code_theme, links), Text()]
             run = []
-        parts += [Text(unescape_markdown(paragraph)), Text()]
+        parts += [LineBreakingText(unescape_markdown(paragraph)), Text()]
     if run:
         parts.append(_ArticleMarkdown("\n\n".join(run), code_theme, links))
     return parts
@@ -281,7 +282,9 @@ def render_article(
     """Header (title, date, categories with labels, tags, source link), a rule, the body."""
     converted = body_to_markdown(post.body, markup=post.markup)
     title = clean_line(post.title)
-    heading = Text(title or "(untitled)", style=styles.title if title else styles.untitled)
+    heading = LineBreakingText(
+        title or "(untitled)", style=styles.title if title else styles.untitled
+    )
     date = post.date.strftime("%Y-%m-%d %H:%M %z").strip()
     meta = [("Date", Text(date))]
     if post.categories:

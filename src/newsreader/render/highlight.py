@@ -42,6 +42,8 @@ from rich.text import Text
 
 from newsreader.archive.query import find_matches
 
+from .wrap import line_breaking
+
 MATCH_KEY = "newsreader.match"
 """Style meta key of a search match; its value numbers the match within one rendering."""
 MAX_MATCHES = 1_000
@@ -107,9 +109,14 @@ class _Marking(MarkdownElement):
 
 
 class _MarkedText(_Marking):
-    """Mixin for elements whose ``text`` is complete when they render."""
+    """Mixin for elements whose ``text`` is complete when they render (and wraps by the
+    line-breaking rules: see `wrap`)."""
 
     text: Text
+
+    def on_enter(self, context: MarkdownContext) -> None:
+        super().on_enter(context)
+        self.text = line_breaking(self.text)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.marker is not None:
@@ -130,6 +137,7 @@ class _MarkedCell(_Marking, TableDataElement):
         # The table renders its cells when it closes; a cell's text is complete here.
         if self.marker is not None:
             self.marker.mark(self.content)
+        self.content = line_breaking(self.content)
         super().on_leave(context)
 
 
