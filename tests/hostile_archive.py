@@ -468,6 +468,42 @@ def _links() -> Entries:
     return entries
 
 
+# round two: widths ------------------------------------------------------------------------
+
+WIDTH_TITLES = {
+    "thai": "ข่าวที่น่าสนใจ น้ำ กี่ปี",
+    "devanagari": "मुंबई क्षेत्र देश ज़रूर",
+    "private-use": "私用\ue000\uf8ff\U000f0000区",
+    "unassigned": "未分配\u0378\u05ff\U0002fffe\U000e0080字",
+    "skin-tone": "点赞👍🏽👋🏿手势",
+    "zwj-family": "家庭👨\u200d👩\u200d👧\u200d👦新闻",
+    "zwj-profession": "宇航员👩🏽\u200d🚀上天",
+    "enclosing": "键帽1\u20e3圈a\u20dd千\u0488",
+    "flags": "国旗🇨🇳🇺🇸🇯🇵",
+    "lone-indicator": "孤旗🇦 单个",
+    "lone-combining": "\u0301开头的组合符",
+    "emoji-presentation": "爱心❤\ufe0f笑☺\ufe0f",
+    "tag-flag": "苏格兰🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f旗",
+    "cjk": "中文标题正常宽度",
+    "jamo": "韩文\u1100\u1161\u11a8字母",
+    "zero-width": "零宽a\u200bb\u2060c\u00ad软",
+    "text-presentation": "文本☺\ufe0e样式",
+    "mixed": "Ünïcödé 混合 🇫🇷 ✓ 한국어",
+}
+"""Titles whose width terminals (and Rich) may measure differently: name -> title."""
+WIDTH_CATEGORY = "widths"
+
+
+def _widths() -> Entries:
+    return {
+        f"_posts/2022-02-07-width-{name}.md": (
+            f"load: a title whose width terminals may disagree on ({name})",
+            _post(f'title: "{title}"', "date: 2022-02-07", f"categories: {WIDTH_CATEGORY}"),
+        )
+        for name, title in WIDTH_TITLES.items()
+    }
+
+
 def _names() -> dict[bytes, tuple[str, Content]]:
     """Files whose names are the hostile part, as raw bytes relative to the root."""
     body = _post('title: "Named oddly"', "date: 2022-02-05")
@@ -623,7 +659,7 @@ def _write_file_system(root: Path, selected: Callable[[str], bool]) -> None:
 
 def _entries(big: bool) -> Entries:
     entries = _normal()
-    for part in (_front_matter(), _bodies(big), _terminal(), _links()):
+    for part in (_front_matter(), _bodies(big), _terminal(), _links(), _widths()):
         entries.update(part)
     return entries
 

@@ -44,6 +44,7 @@ from newsreader.config import Settings, describe_settings, load_settings, write_
 from newsreader.locations import config_path, data_dir
 from newsreader.resources import sample_posts_dir
 from newsreader.state import STATE_FILE_NAME, ReadingState, StateError, archive_key
+from newsreader.streams import carries_utf8, prepare_streams
 
 EXIT_USAGE = 2
 _PROGRESS_FROM: Final = 1000
@@ -64,6 +65,7 @@ _Command = Callable[[argparse.Namespace, LoadOptions], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    prepare_streams()  # before --help or a usage error is printed
     options = parse_arguments(list(sys.argv[1:] if argv is None else argv))
     _settings.cache_clear()  # read the settings file once per command, afresh each time
     try:
@@ -243,8 +245,9 @@ def _list(options: argparse.Namespace, load: LoadOptions) -> int:
         posts = _marked(posts, archive.root, unread=options.unread, starred=options.starred)
     posts = posts[: options.limit]
     if options.json:
+        ascii_only = not carries_utf8(sys.stdout)
         for post in posts:
-            print(json.dumps(_post_record(post, archive), ensure_ascii=False))
+            print(json.dumps(_post_record(post, archive), ensure_ascii=ascii_only))
         return 0
     console = _console()
     if not posts:

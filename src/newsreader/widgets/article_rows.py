@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 from rich.style import Style
 from rich.text import Text
 
+from newsreader.archive.text import even_widths
+
 if TYPE_CHECKING:
     from newsreader.archive.post import Post
 
@@ -39,11 +41,13 @@ class ComponentStyles(Protocol):
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters (newlines, tabs, escapes) as spaces.
+    """``text`` with control characters (newlines, tabs, escapes) as spaces, widths evened.
 
-    One row is one terminal line: a stray newline or escape in a title must not break it.
+    One row is one terminal line: a stray newline or escape in a title must not break it, nor
+    a character terminals measure differently move the label (a title may come from an index
+    written before the loader evened it).
     """
-    return _CONTROL_CHARACTERS.sub(" ", text)
+    return even_widths(_CONTROL_CHARACTERS.sub(" ", text))
 
 
 def format_date(date: datetime, wide: bool) -> str:
