@@ -2,8 +2,9 @@
 
 No styles and no padding: a paragraph is one line (a line break in the post stays one), so
 the text reflows wherever it is pasted, unless a width is asked for. Then lines are filled up
-to that many terminal cells, breaking at spaces and between Chinese characters, never inside
-a word or an address: a word longer than the width overflows rather than splits. The links'
+to that many terminal cells by the breaker the reading pane uses (`wrap`: the Unicode rules with
+the Chinese prohibitions), never inside a word or an address: a word longer than the width
+overflows rather than splits. The links'
 addresses follow, numbered as in the text (`links.reference_lines`).
 
 It reads the tokens the article was rendered from (`Markdown.parsed`, vetted and numbered), so
@@ -20,13 +21,9 @@ from markdown_it.token import Token
 from rich.cells import cell_len
 
 from .links import ArticleLink, reference_lines
+from .wrap import line_offsets
 
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_BREAKABLE = re.compile(
-    rf"\s+|(?:https?://|mailto:)\S+|[{_CJK}][，。、；：？！」』）》〉】”’]*|[^\s{_CJK}]+"
-)
-"""What a line may break between: spaces, whole addresses, Chinese characters (a closing
-punctuation mark stays with the character before it), words."""
+_SPACES = re.compile(r"\s+")
 
 
 def article_plain_text(
@@ -157,22 +154,10 @@ class _Writer:
         if self.width is None:
             return [line.strip()]
         room = max(1, self.width - sum(cell_len(p.other) for p in self.prefixes))
-        filled: list[str] = []
-        current, used, space = "", 0, False
-        for piece in _BREAKABLE.findall(line):
-            if piece.isspace():
-                space = bool(current)
-                continue
-            size = cell_len(piece) + (1 if space else 0)
-            if current and used + size > room:
-                filled.append(current)
-                current, used = piece, cell_len(piece)
-            else:
-                current += (" " if space else "") + piece
-                used += size
-            space = False
-        filled.append(current)
-        return filled
+        line = _SPACES.sub(" ", line.strip())
+        # The reading pane's breaker, unfolded: a word or address wider than the room overflows.
+        cuts = [0, *line_offsets(line, room, fold=False), len(line)]
+        return [line[a:b].rstrip() for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
 
 
 def _inline_text(children: Sequence[Token]) -> str:
