@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from markdown_it.token import Token
 from rich.cells import cell_len
@@ -157,7 +158,7 @@ class _Writer:
         line = _SPACES.sub(" ", line.strip())
         # The reading pane's breaker, unfolded: a word or address wider than the room overflows.
         cuts = [0, *line_offsets(line, room, fold=False), len(line)]
-        return [line[a:b].rstrip() for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
+        return [line[a:b].rstrip() for a, b in pairwise(cuts) if a < b]
 
 
 def _inline_text(children: Sequence[Token]) -> str:
