@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.rule import Rule
@@ -29,14 +30,20 @@ from rich.text import Text
 from newsreader.archive.post import Post
 from newsreader.archive.text import clean_line, clean_text
 
+from .emphasis import kramdown_emphasis
 from .highlight import MarkingMarkdown, MatchMarker
 from .html2md import safe_href
-from .markdown import DEFAULT_MAX_CHARS, body_to_markdown, unescape_markdown
+from .liquid import linked_post_name, page_context
+from .markdown import DEFAULT_MAX_CHARS, body_to_markdown, is_table, unescape_markdown
 
 # Longer paragraphs (never real prose) are shown as text: markdown-it is slow on some of them.
 _MAX_MARKDOWN_PARAGRAPH = 20_000
 _CJK_CHAR = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _BLUE_UNDERLINE = Style(color="blue", underline=True)
+_MAX_TABLE_CHARS = 200_000
+"""A table (already cut to its row bound) is parsed as Markdown up to this size."""
+# Rich's parser, without `text_join`: escaped characters stay apart for `kramdown_emphasis`.
+_PARSER = MarkdownIt().enable("strikethrough").enable("table").disable("text_join")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +82,13 @@ class _ArticleMarkdown(MarkingMarkdown):
     """
 
     def __init__(self, markup: str, code_theme: str) -> None:
-        super().__init__(markup, code_theme=code_theme, hyperlinks=True)
+        super().__init__("", code_theme=code_theme, hyperlinks=True)
+        self.markup = markup
+        self.parsed = _PARSER.parse(markup)
         for token in self.parsed:
             token.content = clean_text(token.content)
             if token.children:
-                token.children = _vet_inline(token.children)
+                token.children = _vet_inline(kramdown_emphasis(token.children))
 
 
 def _vet_inline(children: Sequence[Token]) -> list[Token]:
@@ -91,7 +100,8 @@ def _vet_inline(children: Sequence[Token]) -> list[Token]:
     for index, token in enumerate(children):
         token.content = clean_text(token.content)
         if token.type == "link_open":
-            href = safe_href(str(token.attrs.get("href", "")))
+            typed = str(token.attrs.get("href", ""))
+            href = typed if linked_post_name(typed) else safe_href(typed)
             if href is None:
                 dropping = True
                 continue
@@ -123,7 +133,8 @@ def _body_parts(markdown: str, code_theme: str) -> list[RenderableType]:
     parts: list[RenderableType] = []
     run: list[str] = []
     for paragraph in markdown.split("\n\n"):
-        if len(paragraph) <= _MAX_MARKDOWN_PARAGRAPH:
+        size = len(paragraph)
+        if size <= _MAX_MARKDOWN_PARAGRAPH or (size <= _MAX_TABLE_CHARS and is_table(paragraph)):
             run.append(paragraph)
             continue
         if run:
@@ -212,7 +223,7 @@ def render_article(
     post: Post, labels: Mapping[str, str] | None = None, styles: ArticleStyles = DEFAULT_STYLES
 ) -> Article:
     """Header (title, date, categories with labels, tags, source link), a rule, the body."""
-    converted = body_to_markdown(post.body, markup=post.markup)
+    converted = body_to_markdown(post.body, markup=post.markup, liquid=page_context(post))
     title = clean_line(post.title)
     heading = Text(title or "(untitled)", style=styles.title if title else styles.untitled)
     date = post.date.strftime("%Y-%m-%d %H:%M %z").strip()

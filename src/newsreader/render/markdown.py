@@ -25,10 +25,12 @@ import html
 import re
 from dataclasses import dataclass
 
-from newsreader.archive.source import find_source_url
+from newsreader.archive.source import find_source_url, trailing_source_line
 from newsreader.archive.text import clean_text
 
 from .html2md import SENTINELS, html_to_markdown, image_line
+from .kramdown import strip_kramdown
+from .liquid import LiquidContext, render_liquid
 
 DEFAULT_MAX_CHARS = 400_000
 """Body characters converted at most; a longer body is cut and flagged `truncated`."""
@@ -45,7 +47,12 @@ _CONTENT_HTML = re.compile(
     r"(?=[\s/>]|$)|<[a-z][^<>]*\b(?:style|hidden)\b",
     re.IGNORECASE,
 )
-_AUTOLINK_LINE = re.compile(r"^[ \t]*<(?:https?://[^\s<>]*)?>[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_EMPTY_AUTOLINK_LINE = re.compile(r"^[ \t]*<>[ \t]*$", re.MULTILINE)
+_AUTOLINK_LINE = re.compile(r"^[ \t]*(<https?://[^\s<>]*>)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+MAX_TABLE_ROWS = 500
+"""Table rows shown at most; a longer table is cut there, with a note of its row count."""
 _NAV_CANDIDATE = re.compile(r"^[ \t]*\[(?:返回|回到)[^\n]*$", re.MULTILINE)
 _NAV_LINK = re.compile(r"\[(?:返回|回到)[^\[\]\n]*\]\([^()\s]*\)")
 _NAV_LEFTOVER = re.compile(r"[\s｜|·/]*")
@@ -90,26 +97,40 @@ class ConvertedBody:
 
 
 def body_to_markdown(
-    body: str, max_chars: int = DEFAULT_MAX_CHARS, *, markup: str = "markdown"
+    body: str,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    *,
+    markup: str = "markdown",
+    liquid: LiquidContext | None = None,
 ) -> ConvertedBody:
     """Convert an HTML, Markdown or mixed body to clean Markdown (see the module docstring).
 
     ``markup`` is the converter the post's extension picks (``Post.markup``): a ``text``
-    body (``.text``, ``.Rmd``...) is shown as typed, every character escaped.
+    body (``.text``, ``.Rmd``...) is shown as typed, every character escaped. Liquid is
+    rendered first (see `liquid`), ``{{ site.… }}`` and ``{{ page.… }}`` read from ``liquid``.
     """
     source = find_source_url(body)
     truncated = len(body) > max_chars
     text = SENTINELS.sub("", clean_text(body[: max(0, max_chars)]))
     if markup == "text":
         return ConvertedBody(_typed_text(text), source, truncated)
-    text = _AUTOLINK_LINE.sub("", text)
+    text = clean_text(render_liquid(text, liquid))
+    trailing = trailing_source_line(text)
+    if trailing is not None:
+        text = text[: trailing.start()] + text[trailing.end() :]
+    # Every other autolink line is the article's: a paragraph of its own, so no HTML pass
+    # reads it as a tag.
+    text = _AUTOLINK_LINE.sub(r"\n\1\n", _EMPTY_AUTOLINK_LINE.sub("", text))
     text = _NAV_CANDIDATE.sub(_drop_nav_line, text)
     text = _strip_widget(text)
     parts: list[str] = []
     html_run: list[str] = []
-    for block in _BLANK_SPLIT.split(text):
-        block = block.strip("\n")
-        if not block.strip():
+    for block in _blocks(text):
+        if _FENCE_LINE.match(block):
+            if html_run:
+                parts.append(html_to_markdown("\n\n".join(html_run)))
+                html_run = []
+            parts.append(block)
             continue
         if (
             _HTML_START.match(block)
@@ -127,9 +148,45 @@ def body_to_markdown(
     markdown = _INDENT.sub("", "\n\n".join(parts))
     markdown = _BLANK_RUN.sub("\n\n", markdown).strip()
     paragraphs = [p.rstrip() for p in markdown.split("\n\n")]  # a closing <br> is no break
-    markdown = "\n\n".join(_drop_repeats(paragraphs))
+    markdown = "\n\n".join(_cut_table(p) for p in _drop_repeats(paragraphs))
     # Tabs to spaces at CommonMark's tab stops: the output holds no control character but \n.
     return ConvertedBody(clean_text(markdown).expandtabs(4), source, truncated)
+
+
+def _blocks(text: str) -> list[str]:
+    """``text`` split at blank lines, but for fenced code, whose blank lines are its own."""
+    blocks: list[str] = []
+    fence: str | None = None
+    for block in _BLANK_SPLIT.split(text):
+        block = block.strip("\n")
+        if fence is not None:
+            blocks[-1] += "\n\n" + block
+        elif not block.strip():
+            continue
+        else:
+            blocks.append(block)
+        for opening in _FENCE_LINE.finditer(block):
+            run = opening.group(1)
+            if fence is None:
+                fence = run
+            elif run[0] == fence[0] and len(run) >= len(fence):
+                fence = None
+    return blocks
+
+
+def is_table(paragraph: str) -> bool:
+    """Whether a Markdown paragraph is a table: its second line is a delimiter row."""
+    lines = paragraph.split("\n", 2)
+    return len(lines) > 1 and "|" in lines[0] and bool(_TABLE_RULE.match(lines[1]))
+
+
+def _cut_table(paragraph: str) -> str:
+    if not is_table(paragraph) or paragraph.count("\n") <= MAX_TABLE_ROWS + 1:
+        return paragraph
+    lines = paragraph.split("\n")
+    rows = len(lines) - 2
+    note = f"\\[table cut: {rows:,} rows, the first {MAX_TABLE_ROWS:,} shown\\]"
+    return "\n".join(lines[: MAX_TABLE_ROWS + 2]) + "\n\n" + note
 
 
 def _typed_text(text: str) -> str:
@@ -169,6 +226,7 @@ def _strip_widget(text: str) -> str:
 
 
 def _markdown_block(block: str) -> str:
+    block = strip_kramdown(block)
     block = _MD_IMAGE.sub(lambda m: f"\n\n{image_line(m.group(1), m.group(2))}\n\n", block)
     block = _MD_UNSAFE_LINK.sub(r"\1", block)
     return _BR.sub("  \n", block)

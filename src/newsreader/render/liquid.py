@@ -1,0 +1,129 @@
+"""Jekyll's Liquid in a post body, rendered the way a reader expects instead of shown as typed.
+
+The body goes through python-liquid (Liquid and nothing else: no file system, no Python), in
+its lax mode so a tag it does not know is dropped rather than failing the whole post, and
+bounded: loops stop after `LOOP_LIMIT` iterations, output after `OUTPUT_LIMIT` characters, and
+nesting at the engine's own depth limit. Jekyll's own tags are rewritten before the engine
+sees them:
+
+- ``{% highlight ruby %}…{% endhighlight %}`` becomes a fenced code block of that language
+  (its content is Liquid, as in Jekyll: ``raw`` inside keeps tags as typed);
+- ``{% post_url 2010-07-21-name %}`` and ``{% link _posts/x.md %}`` become
+  ``newsreader-post:<name>`` (see `POST_LINK_SCHEME`), a link the reader opens inside itself;
+- ``{% include name %}`` (and ``include_relative``) becomes a short ``[include: name]`` note.
+
+``{{ site.… }}`` and ``{{ page.… }}`` take their values from `LiquidContext`; what is unknown
+renders empty, as in Jekyll. A body the engine cannot render at all (a broken tag) has every
+tag and output removed, with a note saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from liquid import Environment, Mode
+from liquid.exceptions import LiquidError
+
+from newsreader.archive.post import Post
+from newsreader.archive.site import site_variables
+
+POST_LINK_SCHEME = "newsreader-post:"
+"""Link target prefix of a ``post_url`` or ``link`` tag: what follows is the tag's argument,
+a post's file name without extension (``2010-07-21-name``, maybe under folders) or a path
+(``_posts/2010-07-21-name.md``). The reader opens the post whose id ends with it (see
+`linked_post_name`); no other program is ever asked to open such a link."""
+LOOP_LIMIT = 1_000
+"""Loop iterations one body may run, all loops together."""
+OUTPUT_LIMIT = 400_000
+"""Characters one body may render to."""
+REMOVED_NOTE = "[Liquid template removed: it cannot be shown]"
+
+_HIGHLIGHT = re.compile(
+    r"\{%-?\s*highlight\s+([A-Za-z0-9_+#.-]*)[^%]*?-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}",
+    re.DOTALL,
+)
+_POST_LINK = re.compile(r"\{%-?\s*(?:post_url|link)\s+([^\s%]+)[^%]*?-?%\}")
+_INCLUDE = re.compile(r"\{%-?\s*include(?:_relative)?\s+(.*?)\s*-?%\}", re.DOTALL)
+_INCLUDE_NAME = re.compile(r"^((?:\{\{.*?\}\}|[^\s{])+)")
+_ANY_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+_BACKTICKS = re.compile(r"`{3,}")
+
+
+class _BoundedEnvironment(Environment):
+    loop_iteration_limit: ClassVar[int | None] = LOOP_LIMIT
+    output_stream_limit: ClassVar[int | None] = OUTPUT_LIMIT
+    local_namespace_limit: ClassVar[int | None] = 100_000
+
+
+_ENVIRONMENT = _BoundedEnvironment(tolerance=Mode.LAX)
+
+
+@dataclass(frozen=True, slots=True)
+class LiquidContext:
+    """What ``{{ site.… }}`` and ``{{ page.… }}`` read: ``_config.yml`` and front matter."""
+
+    site: Mapping[str, Any] = field(default_factory=dict)
+    page: Mapping[str, Any] = field(default_factory=dict)
+
+
+def page_context(post: Post) -> LiquidContext | None:
+    """The Liquid context of a post: its front matter as ``page``, its site's config as ``site``.
+
+    None when the body holds no Liquid, so nothing is read for most posts.
+    """
+    if not has_liquid(post.body):
+        return None
+    page: dict[str, Any] = dict(post.extra)
+    page.update(
+        title=post.title, date=post.date, categories=list(post.categories), tags=list(post.tags)
+    )
+    parts = post.id.count("/") + 1
+    root = post.path.parents[parts - 1] if len(post.path.parents) >= parts else post.path.parent
+    return LiquidContext(site=site_variables(root), page=page)
+
+
+def has_liquid(text: str) -> bool:
+    """Whether ``text`` may hold a Liquid tag or output (a cheap test before rendering)."""
+    return "{%" in text or "{{" in text
+
+
+def render_liquid(text: str, context: LiquidContext | None = None) -> str:
+    """``text`` with its Liquid rendered (see the module docstring); never raises."""
+    if not has_liquid(text):
+        return text
+    text = _HIGHLIGHT.sub(_fenced, text)
+    text = _POST_LINK.sub(lambda m: POST_LINK_SCHEME + m.group(1), text)
+    text = _INCLUDE.sub(_include_note, text)
+    context = context or LiquidContext()
+    try:
+        template = _ENVIRONMENT.from_string(text)
+        return template.render(site=dict(context.site), page=dict(context.page))
+    except (LiquidError, RecursionError, ValueError, TypeError, ArithmeticError):
+        return _ANY_LIQUID.sub("", text).rstrip() + f"\n\n{REMOVED_NOTE}\n"
+
+
+def linked_post_name(href: str) -> str | None:
+    """The post a `POST_LINK_SCHEME` link names (``2010-07-21-name``), or None for any other.
+
+    A caller opens the post whose id, without its extension, ends with this name.
+    """
+    if not href.startswith(POST_LINK_SCHEME):
+        return None
+    name = href[len(POST_LINK_SCHEME) :].strip("/")
+    name = re.sub(r"\.[A-Za-z0-9]{1,10}$", "", name)
+    return name or None
+
+
+def _fenced(match: re.Match[str]) -> str:
+    language, code = match.group(1), match.group(2).strip("\n")
+    fence = "`" * max([3, *(len(run) + 1 for run in _BACKTICKS.findall(code))])
+    # As in Jekyll, the code is Liquid too: a `raw` inside keeps what must show as typed.
+    return f"\n\n{fence}{language}\n{code}\n{fence}\n\n"
+
+
+def _include_note(match: re.Match[str]) -> str:
+    name = _INCLUDE_NAME.match(match.group(1).strip())
+    return f"[include: {name.group(1) if name else 'file'}]"
