@@ -145,3 +145,11 @@ def test_large_table_renders_as_a_table_up_to_a_bound_with_a_note() -> None:
     assert "row499" in shown and "row500 " not in shown
     assert "9,000 rows" in shown and "500" in shown
     assert "After the table." in shown
+
+
+def test_markdown_lines_among_html_lines_are_rendered() -> None:
+    body = "<p>Morning.</p>\n## 2月7日\n<p>Evening.</p>\n![chart](https://img.example/c.png)\n<div>x</div>"
+    shown = _body(_post(body))
+    assert "##" not in shown and "2月7日" in shown
+    assert "![" not in shown and "[image: chart]" in shown
+    assert "Morning." in shown and "Evening." in shown

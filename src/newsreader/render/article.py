@@ -79,6 +79,9 @@ class _ArticleMarkdown(MarkingMarkdown):
     """Rich Markdown whose links are vetted and whose text is cleaned again before rendering.
 
     The text was clean, but parsing decodes entities: `&#x202e;` becomes a bidi override.
+    It is parsed by `_PARSER` (Rich's own parser less ``text_join``), then emphasis that
+    CommonMark left as text next to CJK punctuation is paired as kramdown does (`emphasis`).
+    Links to other posts (`liquid.POST_LINK_SCHEME`, from ``post_url``) stay links.
     """
 
     def __init__(self, markup: str, code_theme: str) -> None:

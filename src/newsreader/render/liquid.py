@@ -50,6 +50,9 @@ _INCLUDE = re.compile(r"\{%-?\s*include(?:_relative)?\s+(.*?)\s*-?%\}", re.DOTAL
 _INCLUDE_NAME = re.compile(r"^((?:\{\{.*?\}\}|[^\s{])+)")
 _ANY_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 _BACKTICKS = re.compile(r"`{3,}")
+_FENCE_PADDING = re.compile(
+    r"^(`{3,}[A-Za-z0-9_+#.-]*\n)(?:[ \t]*\n)+|\n(?:[ \t]*\n)+(?=`{3,}$)", re.M
+)
 
 
 class _BoundedEnvironment(Environment):
@@ -100,9 +103,11 @@ def render_liquid(text: str, context: LiquidContext | None = None) -> str:
     context = context or LiquidContext()
     try:
         template = _ENVIRONMENT.from_string(text)
-        return template.render(site=dict(context.site), page=dict(context.page))
+        rendered = template.render(site=dict(context.site), page=dict(context.page))
     except (LiquidError, RecursionError, ValueError, TypeError, ArithmeticError):
         return _ANY_LIQUID.sub("", text).rstrip() + f"\n\n{REMOVED_NOTE}\n"
+    # Jekyll strips a highlighted block: the blank lines its tags leave are not code.
+    return _FENCE_PADDING.sub(lambda m: m.group(1) or "\n", rendered)
 
 
 def linked_post_name(href: str) -> str | None:

@@ -4,17 +4,21 @@ A post body is HTML, Markdown or both: scraped HTML paragraphs, often after a `>
 followed by a bare autolink line `<http://…>` naming the source and a footer of site links.
 `body_to_markdown` turns any of these into Markdown in this order:
 
-1. Cut the input to `max_chars` first, so everything after is bounded, and `clean_text` it.
-2. Take out what is not article text: the source autolink line (returned as `source_url`, since
-   an HTML pass would read `<http://…>` as a tag and lose it), `<>` lines, the "返回…" navigation
-   footer and the `EM_StockImg` chart widget.
+1. Cut the input to `max_chars` first, so everything after is bounded, and `clean_text` it;
+   render its Liquid (see `liquid`).
+2. Take out what is not article text: the trailing source autolink line (returned as
+   `source_url`; see `trailing_source_line`), `<>` lines, the "返回…" navigation footer and the
+   `EM_StockImg` chart widget. Every other autolink line is the article's and stays, a
+   paragraph of its own (an HTML pass would read `<http://…>` as a tag and lose it).
 3. Split at blank lines and sort the blocks: a block is HTML when it opens with a known tag,
    carries content-changing HTML (comments, scripts, hidden or block elements), or carries tags
-   and follows HTML. Runs of HTML blocks go through html2text (see `html2md`); Markdown blocks
-   pass through untouched but for images, unsafe links and `<br>`, so their headings, lists and
-   tables survive and nothing escapes them. `<1%` is not a tag and stays text.
+   and follows HTML; fenced code stays one Markdown block, blank lines and all. Runs of HTML
+   blocks go through html2text (see `html2md`); Markdown blocks pass through untouched but for
+   kramdown's attribute lists (see `kramdown`), images, unsafe links and `<br>`, so their
+   headings, lists and tables survive and nothing escapes them. `<1%` is not a tag.
 4. Tidy: full-width indentation and blank-line runs go; a body repeated whole is kept once, and
-   so is a `> ` digest that the article's opening repeats.
+   so is a `> ` digest that the article's opening repeats; a table longer than
+   `MAX_TABLE_ROWS` is cut there, with a note of its row count.
 
 `plain_text` strips that Markdown down to searchable text. Showing it is `article`'s work.
 """
@@ -49,6 +53,8 @@ _CONTENT_HTML = re.compile(
 )
 _EMPTY_AUTOLINK_LINE = re.compile(r"^[ \t]*<>[ \t]*$", re.MULTILINE)
 _AUTOLINK_LINE = re.compile(r"^[ \t]*(<https?://[^\s<>]*>)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_MD_LINE_IN_HTML = re.compile(r"^ {0,3}(?:#{1,6}[ \t]+\S|!\[)[^<>\n]*$", re.MULTILINE)
+"""A heading or image line with no tag, typed among HTML lines: Markdown, not HTML text."""
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 MAX_TABLE_ROWS = 500
@@ -137,7 +143,12 @@ def body_to_markdown(
             or _CONTENT_HTML.search(block)
             or (html_run and _HAS_TAG.search(block))
         ):
-            html_run.append(block)
+            pos = 0
+            for line in _MD_LINE_IN_HTML.finditer(block):
+                html_run.append(block[pos : line.start()])
+                parts += [html_to_markdown("\n\n".join(html_run)), _markdown_block(line.group())]
+                html_run, pos = [], line.end()
+            html_run.append(block[pos:])
             continue
         if html_run:
             parts.append(html_to_markdown("\n\n".join(html_run)))
