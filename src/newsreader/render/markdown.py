@@ -59,6 +59,8 @@ _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 MAX_TABLE_ROWS = 500
 """Table rows shown at most; a longer table is cut there, with a note of its row count."""
+MAX_TABLE_CELLS = 2_000
+"""Table cells shown at most: a wide table is cut at fewer rows (laying out cells is slow)."""
 _NAV_CANDIDATE = re.compile(r"^[ \t]*\[(?:返回|回到)[^\n]*$", re.MULTILINE)
 _NAV_LINK = re.compile(r"\[(?:返回|回到)[^\[\]\n]*\]\([^()\s]*\)")
 _NAV_LEFTOVER = re.compile(r"[\s｜|·/]*")
@@ -192,12 +194,16 @@ def is_table(paragraph: str) -> bool:
 
 
 def _cut_table(paragraph: str) -> str:
-    if not is_table(paragraph) or paragraph.count("\n") <= MAX_TABLE_ROWS + 1:
+    if not is_table(paragraph):
+        return paragraph
+    columns = max(1, paragraph.split("\n", 1)[0].strip().strip("|").count("|") + 1)
+    shown = max(1, min(MAX_TABLE_ROWS, MAX_TABLE_CELLS // columns))
+    if paragraph.count("\n") <= shown + 1:
         return paragraph
     lines = paragraph.split("\n")
     rows = len(lines) - 2
-    note = f"\\[table cut: {rows:,} rows, the first {MAX_TABLE_ROWS:,} shown\\]"
-    return "\n".join(lines[: MAX_TABLE_ROWS + 2]) + "\n\n" + note
+    note = f"\\[table cut: {rows:,} rows, the first {shown:,} shown\\]"
+    return "\n".join(lines[: shown + 2]) + "\n\n" + note
 
 
 def _typed_text(text: str) -> str:
