@@ -276,6 +276,25 @@ def test_l_lists_the_links_and_one_is_copied_or_opened(archive: Path, monkeypatc
     run_reader(archive, scenario)
 
 
+def test_a_jekyll_post_url_opens_the_post_it_names(write, tmp_path: Path) -> None:
+    write(LINKED, ARTICLE.replace(post_href(OTHER), "{% post_url 2024-04-01-other %}"))
+    write("en/_posts/2024-03-01-deep.md", "---\ntitle: Deep\n---\nDeep text.\n")
+    write(OTHER, OTHER_ARTICLE + "\nBack to [deep]({% post_url en/2024-03-01-deep %}).\n")
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await open_linked(pilot, reader)
+        await pilot.press("4", "o")
+        await pilot.pause()
+        assert reader.reading_pane.post is not None and reader.reading_pane.post.id == OTHER
+        await pilot.press("1", "o")
+        await pilot.pause()
+        assert reader.reading_pane.post is not None
+        assert reader.reading_pane.post.id == "en/_posts/2024-03-01-deep.md"
+        assert "Deep text." in screen_text(pilot)
+
+    run_reader(tmp_path, scenario)
+
+
 def test_a_link_to_a_missing_post_says_so(write, tmp_path: Path) -> None:
     write(LINKED, ARTICLE.replace(OTHER, "_posts/gone.md"))
 

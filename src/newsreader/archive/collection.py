@@ -9,6 +9,7 @@ bisecting a date range. Text is searched by the index (``ArchiveIndex.search``):
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable
 from collections.abc import Set as AbstractSet
@@ -111,6 +112,27 @@ class Archive:
     def get(self, post_id: str) -> Post | None:
         """The post with this id, if loaded."""
         return self._posts.get(post_id)
+
+    def linked_post(self, name: str) -> Post | None:
+        """The post a link to ``name`` means: a Jekyll ``post_url``/``link`` argument or an id.
+
+        An id (``_posts/2010-07-21-name.md``) is taken as it is; otherwise, as Jekyll matches
+        ``{% post_url 2010-07-21-name %}`` (or ``sub/2010-07-21-name``), the post whose path
+        without its extension and without ``_posts`` folders ends with ``name``. Ties go to the
+        first id in sorted order, so the answer does not change from run to run.
+        """
+        name = name.strip().removeprefix("./").strip("/")
+        exact = self._posts.get(name)
+        if exact is not None or not name:
+            return exact
+        wanted = _posts_free(_STEM_EXTENSION.sub("", name))
+        matches = [
+            post_id
+            for post_id in self._posts
+            if (stem := _posts_free(_STEM_EXTENSION.sub("", post_id))) == wanted
+            or stem.endswith("/" + wanted)
+        ]
+        return self._posts[min(matches)] if matches else None
 
     @property
     def problems(self) -> list[Problem]:
@@ -234,3 +256,11 @@ def _category_labels(ordered: list[Post], by_category: dict[str, list[int]]) -> 
         if shared and len(shared) == 1:
             labels[slug] = next(iter(shared))
     return labels
+
+
+_STEM_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
+
+
+def _posts_free(path: str) -> str:
+    """``path`` without ``_posts`` folders: ``en/_posts/2010-07-21-a`` is ``en/2010-07-21-a``."""
+    return "/".join(part for part in path.split("/") if part != "_posts")

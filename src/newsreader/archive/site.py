@@ -19,6 +19,7 @@ Folders above ``_posts`` are categories (``en/news/_posts/x.md`` → ``en``, ``n
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import time
@@ -46,6 +47,7 @@ __all__ = [
     "place_of",
     "read_site_config",
     "site_info",
+    "site_variables",
 ]
 
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.[^.]+$")
@@ -175,6 +177,26 @@ def read_site_config(root: Path) -> SiteConfig:
         include=_strings(loaded.get("include")),
         problems=tuple(problems),
     )
+
+
+def site_variables(root: Path) -> dict[str, Any]:
+    """Everything the root's ``_config.yml`` holds, as Liquid's ``site`` reads it ({} if none).
+
+    Read again only when the file changes: articles ask for it each time one is shown.
+    """
+    return dict(_site_variables(str(root / CONFIG_NAME), _mtime(root / CONFIG_NAME)))
+
+
+@functools.lru_cache(maxsize=4)
+def _site_variables(path: str, mtime: int) -> dict[str, Any]:
+    if mtime < 0:
+        return {}
+    try:
+        with open(path, "rb") as stream:
+            loaded = yaml.safe_load(stream.read(_CONFIG_MAX_BYTES).decode("utf-8-sig", "replace"))
+    except (OSError, yaml.YAMLError, RecursionError):
+        return {}
+    return {str(key): value for key, value in loaded.items()} if isinstance(loaded, dict) else {}
 
 
 def _zone(value: object, problems: list[str]) -> tzinfo | None:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.rule import Rule
@@ -31,10 +32,12 @@ from rich.theme import Theme
 from newsreader.archive.post import Post
 from newsreader.archive.text import clean_line, clean_text
 
+from .emphasis import kramdown_emphasis
 from .highlight import MarkingMarkdown, MatchMarker
 from .html2md import safe_href
 from .links import ArticleLink, LinkNumbering, linked_post_id, vetted_post_href
-from .markdown import DEFAULT_MAX_CHARS, body_to_markdown, unescape_markdown
+from .liquid import page_context
+from .markdown import DEFAULT_MAX_CHARS, body_to_markdown, is_table, unescape_markdown
 from .plain import article_plain_text
 from .wrap import LineBreakingText
 
@@ -42,6 +45,10 @@ from .wrap import LineBreakingText
 _MAX_MARKDOWN_PARAGRAPH = 20_000
 _CJK_CHAR = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _BLUE_UNDERLINE = Style(color="blue", underline=True)
+_MAX_TABLE_CHARS = 200_000
+"""A table (already cut to its row bound) is parsed as Markdown up to this size."""
+# Rich's parser, without `text_join`: escaped characters stay apart for `kramdown_emphasis`.
+_PARSER = MarkdownIt().enable("strikethrough").enable("table").disable("text_join")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,16 +99,21 @@ class _ArticleMarkdown(MarkingMarkdown):
     """Rich Markdown whose links are vetted and numbered and whose text is cleaned again.
 
     The text was clean, but parsing decodes entities: `&#x202e;` becomes a bidi override.
+    It is parsed by `_PARSER` (Rich's own parser less ``text_join``), then emphasis that
+    CommonMark left as text next to CJK punctuation is paired as kramdown does (`emphasis`).
+    Links to other posts (`links.POST_SCHEME`, from ``post_url``) stay links.
     """
 
     inlines = MarkingMarkdown.inlines | {_LINK_NUMBER_TAG}
 
     def __init__(self, markup: str, code_theme: str, links: LinkNumbering | None = None) -> None:
-        super().__init__(markup, code_theme=code_theme, hyperlinks=True)
+        super().__init__("", code_theme=code_theme, hyperlinks=True)
+        self.markup = markup
+        self.parsed = _PARSER.parse(markup)
         for token in self.parsed:
             token.content = clean_text(token.content)
             if token.children:
-                token.children = _vet_inline(token.children, links)
+                token.children = _vet_inline(kramdown_emphasis(token.children), links)
 
 
 def _vet_inline(children: Sequence[Token], links: LinkNumbering | None = None) -> list[Token]:
@@ -164,7 +176,8 @@ def _body_parts(
     parts: list[RenderableType] = []
     run: list[str] = []
     for paragraph in markdown.split("\n\n"):
-        if len(paragraph) <= _MAX_MARKDOWN_PARAGRAPH:
+        size = len(paragraph)
+        if size <= _MAX_MARKDOWN_PARAGRAPH or (size <= _MAX_TABLE_CHARS and is_table(paragraph)):
             run.append(paragraph)
             continue
         if run:
@@ -280,7 +293,7 @@ def render_article(
     post: Post, labels: Mapping[str, str] | None = None, styles: ArticleStyles = DEFAULT_STYLES
 ) -> Article:
     """Header (title, date, categories with labels, tags, source link), a rule, the body."""
-    converted = body_to_markdown(post.body, markup=post.markup)
+    converted = body_to_markdown(post.body, markup=post.markup, liquid=page_context(post))
     title = clean_line(post.title)
     heading = LineBreakingText(
         title or "(untitled)", style=styles.title if title else styles.untitled

@@ -4,17 +4,21 @@ A post body is HTML, Markdown or both: scraped HTML paragraphs, often after a `>
 followed by a bare autolink line `<http://…>` naming the source and a footer of site links.
 `body_to_markdown` turns any of these into Markdown in this order:
 
-1. Cut the input to `max_chars` first, so everything after is bounded, and `clean_text` it.
-2. Take out what is not article text: the source autolink line (returned as `source_url`, since
-   an HTML pass would read `<http://…>` as a tag and lose it), `<>` lines, the "返回…" navigation
-   footer and the `EM_StockImg` chart widget.
+1. Cut the input to `max_chars` first, so everything after is bounded, and `clean_text` it;
+   render its Liquid (see `liquid`).
+2. Take out what is not article text: the trailing source autolink line (returned as
+   `source_url`; see `trailing_source_line`), `<>` lines, the "返回…" navigation footer and the
+   `EM_StockImg` chart widget. Every other autolink line is the article's and stays, a
+   paragraph of its own (an HTML pass would read `<http://…>` as a tag and lose it).
 3. Split at blank lines and sort the blocks: a block is HTML when it opens with a known tag,
    carries content-changing HTML (comments, scripts, hidden or block elements), or carries tags
-   and follows HTML. Runs of HTML blocks go through html2text (see `html2md`); Markdown blocks
-   pass through untouched but for images, unsafe links and `<br>`, so their headings, lists and
-   tables survive and nothing escapes them. `<1%` is not a tag and stays text.
+   and follows HTML; fenced code stays one Markdown block, blank lines and all. Runs of HTML
+   blocks go through html2text (see `html2md`); Markdown blocks pass through untouched but for
+   kramdown's attribute lists (see `kramdown`), images, unsafe links and `<br>`, so their
+   headings, lists and tables survive and nothing escapes them. `<1%` is not a tag.
 4. Tidy: full-width indentation and blank-line runs go; a body repeated whole is kept once, and
-   so is a `> ` digest that the article's opening repeats.
+   so is a `> ` digest that the article's opening repeats; a table longer than
+   `MAX_TABLE_ROWS` is cut there, with a note of its row count.
 
 `plain_text` strips that Markdown down to searchable text. Showing it is `article`'s work.
 """
@@ -25,10 +29,12 @@ import html
 import re
 from dataclasses import dataclass
 
-from newsreader.archive.source import find_source_url
+from newsreader.archive.source import find_source_url, trailing_source_line
 from newsreader.archive.text import clean_text
 
 from .html2md import SENTINELS, html_to_markdown, image_line
+from .kramdown import strip_kramdown
+from .liquid import LiquidContext, render_liquid
 
 DEFAULT_MAX_CHARS = 400_000
 """Body characters converted at most; a longer body is cut and flagged `truncated`."""
@@ -45,7 +51,16 @@ _CONTENT_HTML = re.compile(
     r"(?=[\s/>]|$)|<[a-z][^<>]*\b(?:style|hidden)\b",
     re.IGNORECASE,
 )
-_AUTOLINK_LINE = re.compile(r"^[ \t]*<(?:https?://[^\s<>]*)?>[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_EMPTY_AUTOLINK_LINE = re.compile(r"^[ \t]*<>[ \t]*$", re.MULTILINE)
+_AUTOLINK_LINE = re.compile(r"^[ \t]*(<https?://[^\s<>]*>)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_MD_LINE_IN_HTML = re.compile(r"^ {0,3}(?:#{1,6}[ \t]+\S|!\[)[^<>\n]*$", re.MULTILINE)
+"""A heading or image line with no tag, typed among HTML lines: Markdown, not HTML text."""
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+MAX_TABLE_ROWS = 500
+"""Table rows shown at most; a longer table is cut there, with a note of its row count."""
+MAX_TABLE_CELLS = 2_000
+"""Table cells shown at most: a wide table is cut at fewer rows (laying out cells is slow)."""
 _NAV_CANDIDATE = re.compile(r"^[ \t]*\[(?:返回|回到)[^\n]*$", re.MULTILINE)
 _NAV_LINK = re.compile(r"\[(?:返回|回到)[^\[\]\n]*\]\([^()\s]*\)")
 _NAV_LEFTOVER = re.compile(r"[\s｜|·/]*")
@@ -90,33 +105,52 @@ class ConvertedBody:
 
 
 def body_to_markdown(
-    body: str, max_chars: int = DEFAULT_MAX_CHARS, *, markup: str = "markdown"
+    body: str,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    *,
+    markup: str = "markdown",
+    liquid: LiquidContext | None = None,
 ) -> ConvertedBody:
     """Convert an HTML, Markdown or mixed body to clean Markdown (see the module docstring).
 
     ``markup`` is the converter the post's extension picks (``Post.markup``): a ``text``
-    body (``.text``, ``.Rmd``...) is shown as typed, every character escaped.
+    body (``.text``, ``.Rmd``...) is shown as typed, every character escaped. Liquid is
+    rendered first (see `liquid`), ``{{ site.… }}`` and ``{{ page.… }}`` read from ``liquid``.
     """
     source = find_source_url(body)
     truncated = len(body) > max_chars
     text = SENTINELS.sub("", clean_text(body[: max(0, max_chars)]))
     if markup == "text":
         return ConvertedBody(_typed_text(text), source, truncated)
-    text = _AUTOLINK_LINE.sub("", text)
+    text = clean_text(render_liquid(text, liquid))
+    trailing = trailing_source_line(text)
+    if trailing is not None:
+        text = text[: trailing.start()] + text[trailing.end() :]
+    # Every other autolink line is the article's: a paragraph of its own, so no HTML pass
+    # reads it as a tag.
+    text = _AUTOLINK_LINE.sub(r"\n\1\n", _EMPTY_AUTOLINK_LINE.sub("", text))
     text = _NAV_CANDIDATE.sub(_drop_nav_line, text)
     text = _strip_widget(text)
     parts: list[str] = []
     html_run: list[str] = []
-    for block in _BLANK_SPLIT.split(text):
-        block = block.strip("\n")
-        if not block.strip():
+    for block in _blocks(text):
+        if _FENCE_LINE.match(block):
+            if html_run:
+                parts.append(html_to_markdown("\n\n".join(html_run)))
+                html_run = []
+            parts.append(block)
             continue
         if (
             _HTML_START.match(block)
             or _CONTENT_HTML.search(block)
             or (html_run and _HAS_TAG.search(block))
         ):
-            html_run.append(block)
+            pos = 0
+            for line in _MD_LINE_IN_HTML.finditer(block):
+                html_run.append(block[pos : line.start()])
+                parts += [html_to_markdown("\n\n".join(html_run)), _markdown_block(line.group())]
+                html_run, pos = [], line.end()
+            html_run.append(block[pos:])
             continue
         if html_run:
             parts.append(html_to_markdown("\n\n".join(html_run)))
@@ -127,9 +161,49 @@ def body_to_markdown(
     markdown = _INDENT.sub("", "\n\n".join(parts))
     markdown = _BLANK_RUN.sub("\n\n", markdown).strip()
     paragraphs = [p.rstrip() for p in markdown.split("\n\n")]  # a closing <br> is no break
-    markdown = "\n\n".join(_drop_repeats(paragraphs))
+    markdown = "\n\n".join(_cut_table(p) for p in _drop_repeats(paragraphs))
     # Tabs to spaces at CommonMark's tab stops: the output holds no control character but \n.
     return ConvertedBody(clean_text(markdown).expandtabs(4), source, truncated)
+
+
+def _blocks(text: str) -> list[str]:
+    """``text`` split at blank lines, but for fenced code, whose blank lines are its own."""
+    blocks: list[str] = []
+    fence: str | None = None
+    for block in _BLANK_SPLIT.split(text):
+        block = block.strip("\n")
+        if fence is not None:
+            blocks[-1] += "\n\n" + block
+        elif not block.strip():
+            continue
+        else:
+            blocks.append(block)
+        for opening in _FENCE_LINE.finditer(block):
+            run = opening.group(1)
+            if fence is None:
+                fence = run
+            elif run[0] == fence[0] and len(run) >= len(fence):
+                fence = None
+    return blocks
+
+
+def is_table(paragraph: str) -> bool:
+    """Whether a Markdown paragraph is a table: its second line is a delimiter row."""
+    lines = paragraph.split("\n", 2)
+    return len(lines) > 1 and "|" in lines[0] and bool(_TABLE_RULE.match(lines[1]))
+
+
+def _cut_table(paragraph: str) -> str:
+    if not is_table(paragraph):
+        return paragraph
+    columns = max(1, paragraph.split("\n", 1)[0].strip().strip("|").count("|") + 1)
+    shown = max(1, min(MAX_TABLE_ROWS, MAX_TABLE_CELLS // columns))
+    if paragraph.count("\n") <= shown + 1:
+        return paragraph
+    lines = paragraph.split("\n")
+    rows = len(lines) - 2
+    note = f"\\[table cut: {rows:,} rows, the first {shown:,} shown\\]"
+    return "\n".join(lines[: shown + 2]) + "\n\n" + note
 
 
 def _typed_text(text: str) -> str:
@@ -169,6 +243,7 @@ def _strip_widget(text: str) -> str:
 
 
 def _markdown_block(block: str) -> str:
+    block = strip_kramdown(block)
     block = _MD_IMAGE.sub(lambda m: f"\n\n{image_line(m.group(1), m.group(2))}\n\n", block)
     block = _MD_UNSAFE_LINK.sub(r"\1", block)
     return _BR.sub("  \n", block)

@@ -423,7 +423,7 @@ class ReaderScreen(Screen[None]):
 
     def open_post_id(self, post_id: str) -> None:
         """Open the archive's post with this id (a link to it was followed)."""
-        post = self.model.archive.get(post_id) or self.model.archive.get(post_id.removeprefix("./"))
+        post = self.model.archive.linked_post(post_id)
         if post is None:
             self.notify(f"No post {post_id!r} in this archive.", severity="warning")
             return

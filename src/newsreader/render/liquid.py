@@ -1,0 +1,120 @@
+"""Jekyll's Liquid in a post body, rendered the way a reader expects instead of shown as typed.
+
+The body goes through python-liquid (Liquid and nothing else: no file system, no Python), in
+its lax mode so a tag it does not know is dropped rather than failing the whole post, and
+bounded: loops stop after `LOOP_LIMIT` iterations, output after `OUTPUT_LIMIT` characters, and
+nesting at the engine's own depth limit. Jekyll's own tags are rewritten before the engine
+sees them:
+
+- ``{% highlight ruby %}…{% endhighlight %}`` becomes a fenced code block of that language
+  (its content is Liquid, as in Jekyll: ``raw`` inside keeps tags as typed);
+- ``{% post_url 2010-07-21-name %}`` and ``{% link _posts/x.md %}`` become
+  a link to ``newsreader:<name>`` (`links.post_href`), which the reader opens inside itself
+  (`Archive.linked_post` finds the post a name means);
+- ``{% include name %}`` (and ``include_relative``) becomes a short ``[include: name]`` note.
+
+``{{ site.… }}`` and ``{{ page.… }}`` take their values from `LiquidContext`; what is unknown
+renders empty, as in Jekyll. A body the engine cannot render at all (a broken tag) has every
+tag and output removed, with a note saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from liquid import Environment, Mode
+from liquid.exceptions import LiquidError
+
+from newsreader.archive.post import Post
+from newsreader.archive.site import site_variables
+
+from .links import post_href
+
+LOOP_LIMIT = 1_000
+"""Loop iterations one body may run, all loops together."""
+OUTPUT_LIMIT = 400_000
+"""Characters one body may render to."""
+REMOVED_NOTE = "[Liquid template removed: it cannot be shown]"
+
+_HIGHLIGHT = re.compile(
+    r"\{%-?\s*highlight\s+([A-Za-z0-9_+#.-]*)[^%]*?-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}",
+    re.DOTALL,
+)
+_POST_LINK = re.compile(r"\{%-?\s*(?:post_url|link)\s+([^\s%]+)[^%]*?-?%\}")
+_INCLUDE = re.compile(r"\{%-?\s*include(?:_relative)?\s+(.*?)\s*-?%\}", re.DOTALL)
+_INCLUDE_NAME = re.compile(r"^((?:\{\{.*?\}\}|[^\s{])+)")
+_ANY_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+_BACKTICKS = re.compile(r"`{3,}")
+_FENCE_PADDING = re.compile(
+    r"^(`{3,}[A-Za-z0-9_+#.-]*\n)(?:[ \t]*\n)+|\n(?:[ \t]*\n)+(?=`{3,}$)", re.M
+)
+
+
+class _BoundedEnvironment(Environment):
+    loop_iteration_limit: ClassVar[int | None] = LOOP_LIMIT
+    output_stream_limit: ClassVar[int | None] = OUTPUT_LIMIT
+    local_namespace_limit: ClassVar[int | None] = 100_000
+
+
+_ENVIRONMENT = _BoundedEnvironment(tolerance=Mode.LAX)
+
+
+@dataclass(frozen=True, slots=True)
+class LiquidContext:
+    """What ``{{ site.… }}`` and ``{{ page.… }}`` read: ``_config.yml`` and front matter."""
+
+    site: Mapping[str, Any] = field(default_factory=dict)
+    page: Mapping[str, Any] = field(default_factory=dict)
+
+
+def page_context(post: Post) -> LiquidContext | None:
+    """The Liquid context of a post: its front matter as ``page``, its site's config as ``site``.
+
+    None when the body holds no Liquid, so nothing is read for most posts.
+    """
+    if not has_liquid(post.body):
+        return None
+    page: dict[str, Any] = dict(post.extra)
+    page.update(
+        title=post.title, date=post.date, categories=list(post.categories), tags=list(post.tags)
+    )
+    parts = post.id.count("/") + 1
+    root = post.path.parents[parts - 1] if len(post.path.parents) >= parts else post.path.parent
+    return LiquidContext(site=site_variables(root), page=page)
+
+
+def has_liquid(text: str) -> bool:
+    """Whether ``text`` may hold a Liquid tag or output (a cheap test before rendering)."""
+    return "{%" in text or "{{" in text
+
+
+def render_liquid(text: str, context: LiquidContext | None = None) -> str:
+    """``text`` with its Liquid rendered (see the module docstring); never raises."""
+    if not has_liquid(text):
+        return text
+    text = _HIGHLIGHT.sub(_fenced, text)
+    text = _POST_LINK.sub(lambda m: post_href(m.group(1)), text)
+    text = _INCLUDE.sub(_include_note, text)
+    context = context or LiquidContext()
+    try:
+        template = _ENVIRONMENT.from_string(text)
+        rendered = template.render(site=dict(context.site), page=dict(context.page))
+    except (LiquidError, RecursionError, ValueError, TypeError, ArithmeticError):
+        return _ANY_LIQUID.sub("", text).rstrip() + f"\n\n{REMOVED_NOTE}\n"
+    # Jekyll strips a highlighted block: the blank lines its tags leave are not code.
+    return _FENCE_PADDING.sub(lambda m: m.group(1) or "\n", rendered)
+
+
+def _fenced(match: re.Match[str]) -> str:
+    language, code = match.group(1), match.group(2).strip("\n")
+    fence = "`" * max([3, *(len(run) + 1 for run in _BACKTICKS.findall(code))])
+    # As in Jekyll, the code is Liquid too: a `raw` inside keeps what must show as typed.
+    return f"\n\n{fence}{language}\n{code}\n{fence}\n\n"
+
+
+def _include_note(match: re.Match[str]) -> str:
+    name = _INCLUDE_NAME.match(match.group(1).strip())
+    return f"[include: {name.group(1) if name else 'file'}]"
