@@ -38,6 +38,7 @@ from newsreader.archive.site import (
     site_info,
 )
 from newsreader.archive.source import find_source_url
+from newsreader.archive.tags import html_heading, markdown_heading, strip_tags
 from newsreader.archive.text import clean_line
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -52,9 +53,6 @@ _SLUG_WORD = re.compile(r"[^\W\d_]{2}")
 # Scraped posts are often named after the source's article code, which starts with the
 # publication day: `-202205262391921712.md` was published on 2022-05-26.
 _FILE_NAME_CODE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})\d{6,}")
-_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-_HTML_HEADING = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 _NOWHERE = Place(False, False, ())
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _WORDS_FOR_TITLE = 60
@@ -354,10 +352,10 @@ def _word_list(
 
 
 def _heading(body: str) -> str:
-    for pattern in (_MARKDOWN_HEADING, _HTML_HEADING):
-        match = pattern.search(body)
-        if match:
-            heading = clean_line(html.unescape(_TAG.sub("", match.group(1))))
+    for found in (markdown_heading, html_heading):
+        inside = found(body)
+        if inside:
+            heading = clean_line(html.unescape(strip_tags(inside, "")))
             if heading:
                 return heading
     return ""
@@ -368,7 +366,7 @@ def _title_from_body(body: str, path: Path) -> str:
     if heading:
         return heading
     for line in body.splitlines():
-        words = clean_line(html.unescape(_TAG.sub(" ", line))).lstrip("> ").strip()
+        words = clean_line(html.unescape(strip_tags(line))).lstrip("> ").strip()
         if words and not words.startswith(("<http", "[")):
             return words if len(words) <= _WORDS_FOR_TITLE else words[:_WORDS_FOR_TITLE] + "…"
     return clean_line(path.stem) or path.name

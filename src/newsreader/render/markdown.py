@@ -65,8 +65,9 @@ _CREDIT = re.compile(r"(?:[（(][^（）()]{1,30}[）)]|…+|\.{3,})$")  # diges
 
 # plain_text: Markdown constructs to strip, in order.
 _PLAIN_IMAGE = re.compile(r"^\\\[image(?:: (.*?))?\\\](?: <[^<>\n]*>)?$", re.MULTILINE)
+# Never from an escaped `\[`: scanning on from each of many would be quadratic.
 _PLAIN_LINK = re.compile(
-    r"\[((?:\\.|[^\[\]\\\n])*)\]\((?:[^()\s\[\]]|\([^()\s\[\]]*\))*(?:\s+\"[^\"\n]*\")?\)"
+    r"(?<!\\)\[((?:\\.|[^\[\]\\\n])*)\]\((?:[^()\s\[\]]|\([^()\s\[\]]*\))*(?:\s+\"[^\"\n]*\")?\)"
 )
 _PLAIN_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]*)>", re.IGNORECASE)
 _PLAIN_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
