@@ -38,6 +38,7 @@ from newsreader.archive.site import (
     site_info,
 )
 from newsreader.archive.source import find_source_url
+from newsreader.archive.hidden import body_first_line, find_unclosed
 from newsreader.archive.tags import html_heading, markdown_heading, strip_tags
 from newsreader.archive.text import clean_line
 
@@ -267,6 +268,9 @@ def parse_post(
     elif place is None:
         place = place_of(post_id)
     markup = _markup(path, site)
+    if markup != "text":  # a text body shows as typed: nothing in it hides anything
+        first_line = body_first_line(text, body)
+        problems.extend(unclosed.describe(first_line) for unclosed in find_unclosed(body))
     if site is not None and site.config.defaults:
         kind = "drafts" if place.draft else "posts"
         metadata = {**site.config.defaults_for(post_id, kind), **metadata}

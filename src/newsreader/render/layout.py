@@ -94,7 +94,11 @@ def lay_out(
     segments: Iterable[Segment] = console.render(renderable, options)
     if stop_check is not None:
         segments = _checked(segments, stop_check)
-    lines = list(Segment.split_and_crop_lines(segments, options.max_width, pad=False))
+    lines = list(
+        Segment.split_and_crop_lines(
+            segments, options.max_width, include_new_lines=False, pad=False
+        )
+    )
     return ArticleLayout(width, lines)
 
 

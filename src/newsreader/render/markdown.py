@@ -45,6 +45,12 @@ _CONTENT_HTML = re.compile(
     r"(?=[\s/>]|$)|<[a-z][^<>]*\b(?:style|hidden)\b",
     re.IGNORECASE,
 )
+# A line opening a CommonMark HTML block that only its end marker closes: in a Markdown block
+# it would swallow all that follows, so the block goes through html2md instead.
+_SWALLOWING_LINE = re.compile(
+    r"^ {0,3}<(?:(?:textarea|pre|script|style)(?=[\s>]|$)|\?|![A-Za-z]|!\[CDATA\[|!--)",
+    re.MULTILINE | re.IGNORECASE,
+)
 _AUTOLINK_LINE = re.compile(r"^[ \t]*<(?:https?://[^\s<>]*)?>[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _NAV_CANDIDATE = re.compile(r"^[ \t]*\[(?:返回|回到)[^\n]*$", re.MULTILINE)
 _NAV_LINK = re.compile(r"\[(?:返回|回到)[^\[\]\n]*\]\([^()\s]*\)")
@@ -115,6 +121,7 @@ def body_to_markdown(
         if (
             _HTML_START.match(block)
             or _CONTENT_HTML.search(block)
+            or _SWALLOWING_LINE.search(block)
             or (html_run and _HAS_TAG.search(block))
         ):
             html_run.append(block)
