@@ -26,6 +26,7 @@ from newsreader.archive.collection import Archive
 from newsreader.archive.dates import parse_post_date
 from newsreader.archive.front_matter import has_front_matter
 from newsreader.archive.front_matter import split_front_matter as split_front_matter
+from newsreader.archive.hidden import body_first_line, find_unclosed
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.scan import display_path as display_path
 from newsreader.archive.scan import rel_to_path, relative_id, scan
@@ -38,7 +39,6 @@ from newsreader.archive.site import (
     site_info,
 )
 from newsreader.archive.source import find_source_url
-from newsreader.archive.hidden import body_first_line, find_unclosed
 from newsreader.archive.tags import html_heading, markdown_heading, strip_tags
 from newsreader.archive.text import clean_line
 
