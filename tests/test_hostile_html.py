@@ -177,16 +177,17 @@ def test_keys_answer_while_a_heavy_post_opens_and_it_shows_as_plain_text(
                 await pilot.pause(0.05)
             pane = reader.reading_pane
             # Keys are posted, not pressed: `pilot.press` waits for the process to idle.
-            app.post_message(events.Key("enter", None))
-            await asyncio.sleep(0.2)
-            assert pane.post is not None and pane.post.title == HEAVY_TITLE
-            assert pane.preparing  # still converting and laying out, in the worker
             start = time.perf_counter()
+            app.post_message(events.Key("enter", None))
+            while pane.post is None and time.perf_counter() - start < 20:
+                await asyncio.sleep(0.002)
             app.post_message(events.Key("question_mark", "?"))
-            while not isinstance(app.screen, HelpScreen) and time.perf_counter() - start < 10:
+            while not isinstance(app.screen, HelpScreen) and time.perf_counter() - start < 20:
                 await asyncio.sleep(0.002)
             answered = time.perf_counter() - start
-            assert answered < 0.3, f"the help screen took {answered:.2f} s to open"
+            assert answered < 0.5, f"the help screen took {answered:.2f} s to open"
+            assert pane.post is not None and pane.post.title == HEAVY_TITLE
+            assert pane.preparing  # still converting and laying out, in the worker
             await pilot.press("escape")
             deadline = time.monotonic() + 30
             while pane.preparing and time.monotonic() < deadline:
