@@ -9,6 +9,7 @@ reading pane converts and lays out off the UI thread, so keys answer while a hea
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import time
 from collections.abc import Callable
@@ -128,20 +129,24 @@ def open_one(body: str) -> None:
 
 def best_time(work: Callable[[], None]) -> float:
     times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
+    gc.disable()  # a collection in one run only would read as a slope
+    try:
+        for _ in range(3):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+    finally:
+        gc.enable()
     return min(times)
 
 
 @pytest.mark.parametrize("stage", [index_one, open_one], ids=["index", "open"])
 @pytest.mark.parametrize("name", HOSTILE)
 def test_doubling_a_hostile_body_at_most_doubles_the_time(name: str, stage: Callable[[str], None]):
-    size = 2_000
+    size = 4_000
     single = best_time(lambda: stage(HOSTILE[name](size)))
     double = best_time(lambda: stage(HOSTILE[name](2 * size)))
-    assert double <= 2.5 * single + 0.01, f"{single:.3f} s, then {double:.3f} s"
+    assert double <= 2.5 * single + 0.02, f"{single:.3f} s, then {double:.3f} s"
 
 
 # --- 3. the reader stays responsive ------------------------------------------------------

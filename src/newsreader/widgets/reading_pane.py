@@ -3,14 +3,13 @@ matches highlighted and visited one by one.
 
 Converting and laying out an article happen in a thread worker (one at a time, the older
 cancelled when another post is opened), so keys answer while a heavy post is prepared.
-`ReadingPane` waits a moment (`PREPARE_WAIT`) for it, which is all most posts need, so
-they show at once; a slower one shows "Opening…" until it is ready, and one that takes
-longer than `TIME_LIMIT` is shown as plain text with a note saying why.
+Most posts are ready in a few milliseconds; one that takes longer than `PREPARE_WAIT`
+shows "Opening…" until it is ready, and one that takes longer than `TIME_LIMIT` is shown as
+plain text with a note saying why.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
@@ -48,8 +47,8 @@ WELCOME = Text.from_markup(
 MATCH_CONTEXT_LINES = 2
 """Lines kept above a match the pane scrolls to, so its sentence reads from the start."""
 
-PREPARE_WAIT = 0.05
-"""Seconds `ReadingPane` waits for an article to be prepared before showing "Opening…"."""
+PREPARE_WAIT = 0.1
+"""Seconds an article may take to be prepared before "Opening…" replaces the one shown."""
 TIME_LIMIT = 1.5
 """Seconds an article may take to convert and lay out before it is shown as plain text."""
 
@@ -193,23 +192,23 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self._token, post, self._labels, self.highlight_terms, go_to, from_top, widths, same
         )
         self._pending = order.token
-        done = threading.Event()
         cached = self._rendered.get(post.id)
         options = self.app.console_options
         height = self.scrollable_content_region.height
-
-        def work() -> _Prepared | None:
-            prepared = _prepared_article(order, cached, options, height)
-            done.set()
-            return prepared
-
-        worker = self.run_worker(
-            work, name="article", group="article", thread=True, exclusive=True, exit_on_error=False
+        self.run_worker(
+            lambda: _prepared_article(order, cached, options, height),
+            name="article",
+            group="article",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
         )
-        if done.wait(PREPARE_WAIT) and isinstance(worker.result, _Prepared):
-            self._install(worker.result)
-        elif from_top:
-            title = clean_line(post.title) or "(untitled)"
+        if from_top:  # most posts are ready before the reader could notice the wait
+            self.set_timer(PREPARE_WAIT, lambda: self._say_opening(order))
+
+    def _say_opening(self, order: _PrepareOrder) -> None:
+        if order.token == self._pending:
+            title = clean_line(order.post.title) or "(untitled)"
             self._view.update(Text(f"Opening “{title}”…", style="dim italic"))
             self.scroll_home(animate=False)
 
