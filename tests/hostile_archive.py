@@ -366,6 +366,38 @@ def _bodies(big: bool) -> Entries:
         body + "empty.md": ("skip: an empty file", b""),
         body + "blank.md": ("skip: only whitespace and a byte order mark", b"\xef\xbb\xbf \n\t\n"),
         body + "png.md": ("skip: a PNG image named .md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        # round two: html
+        body + "cdata-100k.md": (
+            "load: <![CDATA[ 100,000 times (900 KB), never closed",
+            lambda: _head("CDATA") + "<p>前文。</p>" + "<![CDATA[" * 100_000,
+        ),
+        body + "processing-200k.md": (
+            "load: <? 200,000 times (400 KB), never closed",
+            lambda: _head("Processing") + "<p>前文。</p>" + "<?" * 200_000,
+        ),
+        body + "bogus-comment-100k.md": (
+            "load: <!A 100,000 times (400 KB), never closed",
+            lambda: _head("Bogus comments") + "<p>前文。</p>" + "<!A " * 100_000,
+        ),
+        body + "unclosed-script.md": (
+            "load: an unclosed <script> opening the body; the rest is hidden with a note",
+            lambda: _head("Unclosed script") + "<script>\nalert(1)\n\n<p>不应显示。</p>",
+        ),
+        body + "unclosed-comment.md": (
+            "load: an unclosed <!-- opening the body; the text after it shows",
+            lambda: _head("Unclosed comment") + "<!--\n<p>注释后的正文。</p>",
+        ),
+        body + "setext-headings.md": (
+            "load: 5,000 setext headings",
+            lambda: (
+                _head("Setext") + "".join(f"标题 {i}\n======\n\n正文。\n\n" for i in range(5_000))
+            ),
+        ),
+        body + "heading-of-spaces.md": (
+            "load: no title, and a heading line of 100,000 spaces",
+            lambda: "---\ndate: 2022-02-02\n---\n# a" + " " * 100_000 + "b\n",
+        ),
+        # end of round two: html
     }
     if big:
         entries[body + "50mb.html"] = ("skip: 50 MB of HTML, over the size limit", _big_file)

@@ -26,6 +26,7 @@ from newsreader.archive.collection import Archive
 from newsreader.archive.dates import read_post_date
 from newsreader.archive.front_matter import has_front_matter
 from newsreader.archive.front_matter import split_front_matter as split_front_matter
+from newsreader.archive.hidden import body_first_line, find_unclosed
 from newsreader.archive.post import (
     DATE_FROM_MTIME,
     DATE_IN_ZONE,
@@ -44,6 +45,7 @@ from newsreader.archive.site import (
     site_info,
 )
 from newsreader.archive.source import find_source_url
+from newsreader.archive.tags import html_heading, markdown_heading, strip_tags
 from newsreader.archive.text import clean_line
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -58,9 +60,6 @@ _SLUG_WORD = re.compile(r"[^\W\d_]{2}")
 # Scraped posts are often named after the source's article code, which starts with the
 # publication day: `-202205262391921712.md` was published on 2022-05-26.
 _FILE_NAME_CODE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})\d{6,}")
-_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-_HTML_HEADING = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 _NOWHERE = Place(False, False, ())
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _WORDS_FOR_TITLE = 60
@@ -275,6 +274,9 @@ def parse_post(
     elif place is None:
         place = place_of(post_id)
     markup = _markup(path, site)
+    if markup != "text":  # a text body shows as typed: nothing in it hides anything
+        first_line = body_first_line(text, body)
+        problems.extend(unclosed.describe(first_line) for unclosed in find_unclosed(body))
     if site is not None and site.config.defaults:
         kind = "drafts" if place.draft else "posts"
         metadata = {**site.config.defaults_for(post_id, kind), **metadata}
@@ -361,10 +363,10 @@ def _word_list(
 
 
 def _heading(body: str) -> str:
-    for pattern in (_MARKDOWN_HEADING, _HTML_HEADING):
-        match = pattern.search(body)
-        if match:
-            heading = clean_line(html.unescape(_TAG.sub("", match.group(1))))
+    for found in (markdown_heading, html_heading):
+        inside = found(body)
+        if inside:
+            heading = clean_line(html.unescape(strip_tags(inside, "")))
             if heading:
                 return heading
     return ""
@@ -375,7 +377,7 @@ def _title_from_body(body: str, path: Path) -> str:
     if heading:
         return heading
     for line in body.splitlines():
-        words = clean_line(html.unescape(_TAG.sub(" ", line))).lstrip("> ").strip()
+        words = clean_line(html.unescape(strip_tags(line))).lstrip("> ").strip()
         if words and not words.startswith(("<http", "[")):
             return words if len(words) <= _WORDS_FOR_TITLE else words[:_WORDS_FOR_TITLE] + "…"
     return clean_line(path.stem) or path.name

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 
 from newsreader.archive.dates import DateRange
 from newsreader.archive.post import Post
+from newsreader.archive.tags import strip_tags
 
-_TAG = re.compile(r"<[^>]*>")
 _LINK_FROM_SLASHES = re.compile(r"//\S+")
 """A link's ``//`` and the rest of it; its ``https:`` or ``http:`` is taken off apart (why:
 see :func:`_without_links`)."""
@@ -109,7 +109,7 @@ def search_text(post: Post) -> str:
     Tags go, entities are decoded, links (``https://…``, ``http://…``, ``//…`` up to the
     next whitespace) become a space, each whitespace run one space, and all is case-folded.
     """
-    body = _without_links(html.unescape(_TAG.sub(" ", post.body)))
+    body = _without_links(html.unescape(strip_tags(post.body)))
     joined = " ".join((post.title, " ".join(post.categories), " ".join(post.tags), body))
     return _single_spaced(joined).casefold()
 

@@ -29,6 +29,8 @@ from urllib.parse import quote
 import html2text
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
+from newsreader.archive.hidden import CDATA, COMMENT, HIDES_REST, SHOWS_REST, ClosingFinder
+
 from .links import vetted_post_href
 
 # Private-use characters stand for markup decided after conversion; input is stripped of them.
@@ -42,9 +44,7 @@ _STRONG_SPLIT = re.compile("([\ue000\ue001\n])")
 _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>""")
 _ATTR = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+)))?""")
 # Elements whose content is never article text, skipped up to their closing tag.
-_SKIPPED = {"script", "style", "iframe", "noscript", "template", "object", "svg", "math", "head"}
-_SKIPPED |= {"title", "textarea", "select", "canvas", "audio", "video"}
-_SKIPPED_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _SKIPPED}
+_SKIPPED = HIDES_REST | SHOWS_REST
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 _VOID |= {"track", "wbr", "param"}
 _BLOCK = {"center", "section", "article", "figure", "figcaption", "header", "footer", "aside"}
@@ -125,7 +125,15 @@ class _Converter(html2text.HTML2Text):
         self._cjk_gap = False
 
     def feed_html(self, fragment: str) -> None:
-        """Tokenize `fragment` and drive the converter's handlers; linear in its length."""
+        """Tokenize `fragment` and drive the converter's handlers; linear in its length.
+
+        What an unclosed construct does to the rest is `newsreader.archive.hidden`'s rule:
+        after a script, style... the rest is hidden, and a note says so where the text stops;
+        after a comment, a textarea, a CDATA section... the rest is shown.
+        """
+        if CDATA in fragment:  # what a CDATA section holds is HTML to show, as feeds mean it
+            fragment = fragment.replace(CDATA, "").replace("]]>", "")
+        closings = ClosingFinder(fragment)
         pos, end = 0, len(fragment)
         last_gt = fragment.rfind(">")
         while pos < end:
@@ -135,13 +143,13 @@ class _Converter(html2text.HTML2Text):
                 return
             if lt > pos:
                 self._text(fragment[pos:lt])
-            if fragment.startswith("<!--", lt):
-                close = fragment.find("-->", lt + 4)
-                pos = end if close < 0 else close + 3  # unterminated: browsers drop the rest
+            if fragment.startswith(COMMENT, lt):
+                close = closings.closing(COMMENT, lt + 4)
+                pos = lt + 4 if close is None else close.end()  # unclosed: only the mark goes
                 continue
             match = _TAG.match(fragment, lt)
             if match is None:
-                if fragment.startswith(("<!", "<?"), lt):  # doctype, CDATA, processing
+                if fragment.startswith(("<!", "<?"), lt):  # doctype, processing
                     pos = fragment.find(">", lt) + 1  # found: lt <= last_gt
                 else:
                     self._text("<")
@@ -157,12 +165,21 @@ class _Converter(html2text.HTML2Text):
                 for m in _ATTR.finditer(match.group(3))
             }
             if name in _SKIPPED:
-                close_match = _SKIPPED_END[name].search(fragment, pos)
-                pos = end if close_match is None else close_match.end()
-                continue
+                close_match = closings.closing(name, pos)
+                if close_match is not None:
+                    pos = close_match.end()
+                elif name in HIDES_REST:
+                    self._hidden_rest_note(name)
+                    return
+                continue  # unclosed, the rest is shown: only the tag goes
             self.handle_starttag(name, list(attrs.items()))
             if match.group(3).rstrip().endswith("/") and name not in _VOID:
                 self.handle_endtag(name)
+
+    def _hidden_rest_note(self, name: str) -> None:
+        self.p()
+        self.o(escape_md(f"[Hidden: the HTML after an unclosed <{name}>, as a browser hides it.]"))
+        self.p()
 
     def _text(self, raw: str) -> None:
         self.handle_data(html.unescape(raw))

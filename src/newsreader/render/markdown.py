@@ -61,6 +61,12 @@ MAX_TABLE_ROWS = 500
 """Table rows shown at most; a longer table is cut there, with a note of its row count."""
 MAX_TABLE_CELLS = 2_000
 """Table cells shown at most: a wide table is cut at fewer rows (laying out cells is slow)."""
+# A line opening a CommonMark HTML block that only its end marker closes: in a Markdown block
+# it would swallow all that follows, so the block goes through html2md instead.
+_SWALLOWING_LINE = re.compile(
+    r"^ {0,3}<(?:(?:textarea|pre|script|style)(?=[\s>]|$)|\?|![A-Za-z]|!\[CDATA\[|!--)",
+    re.MULTILINE | re.IGNORECASE,
+)
 _NAV_CANDIDATE = re.compile(r"^[ \t]*\[(?:返回|回到)[^\n]*$", re.MULTILINE)
 _NAV_LINK = re.compile(r"\[(?:返回|回到)[^\[\]\n]*\]\([^()\s]*\)")
 _NAV_LEFTOVER = re.compile(r"[\s｜|·/]*")
@@ -80,8 +86,9 @@ _CREDIT = re.compile(r"(?:[（(][^（）()]{1,30}[）)]|…+|\.{3,})$")  # diges
 
 # plain_text: Markdown constructs to strip, in order.
 _PLAIN_IMAGE = re.compile(r"^\\\[image(?:: (.*?))?\\\](?: <[^<>\n]*>)?$", re.MULTILINE)
+# Never from an escaped `\[`: scanning on from each of many would be quadratic.
 _PLAIN_LINK = re.compile(
-    r"\[((?:\\.|[^\[\]\\\n])*)\]\((?:[^()\s\[\]]|\([^()\s\[\]]*\))*(?:\s+\"[^\"\n]*\")?\)"
+    r"(?<!\\)\[((?:\\.|[^\[\]\\\n])*)\]\((?:[^()\s\[\]]|\([^()\s\[\]]*\))*(?:\s+\"[^\"\n]*\")?\)"
 )
 _PLAIN_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]*)>", re.IGNORECASE)
 _PLAIN_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
@@ -143,6 +150,7 @@ def body_to_markdown(
         if (
             _HTML_START.match(block)
             or _CONTENT_HTML.search(block)
+            or _SWALLOWING_LINE.search(block)
             or (html_run and _HAS_TAG.search(block))
         ):
             pos = 0

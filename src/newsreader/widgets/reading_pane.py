@@ -1,30 +1,45 @@
 """The reading pane: the open article, rendered, scrolled by line and by page, its search
-matches highlighted and visited one by one."""
+matches highlighted and visited one by one.
+
+Converting and laying out an article happen in a thread worker (one at a time, the older
+cancelled when another post is opened), so keys answer while a heavy post is prepared.
+Most posts are ready in a few milliseconds; one that takes longer than `PREPARE_WAIT`
+shows "Opening…" until it is ready, and one that takes longer than `TIME_LIMIT` is shown as
+plain text with a note saying why.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from rich.console import RenderableType
-from rich.segment import Segment
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.containers import VerticalScroll
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.strip import Strip
-from textual.widget import Widget
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader.archive import Post
-from newsreader.render import MATCH_KEY, MAX_MATCHES, Article, ArticleStyles, render_article
+from newsreader.archive.text import clean_line
+from newsreader.render import MAX_MATCHES, Article, ArticleStyles, render_article
+from newsreader.render.layout import (
+    ArticleLayout,
+    LayoutStopped,
+    MatchPlace,
+    lay_out,
+    layout_console,
+    plain_article,
+)
 from newsreader.render.links import ArticleLink
+from newsreader.widgets.article_view import ArticleView
 
 WELCOME = Text.from_markup(
     "[b]No article open[/b]\n\n"
@@ -34,144 +49,13 @@ WELCOME = Text.from_markup(
 MATCH_CONTEXT_LINES = 2
 """Lines kept above a match the pane scrolls to, so its sentence reads from the start."""
 
+PREPARE_WAIT = 0.1
+"""Seconds an article may take to be prepared before "Opening…" replaces the one shown."""
+TIME_LIMIT = 1.5
+"""Seconds an article may take to convert and lay out before it is shown as plain text."""
+
 GoTo = Literal["first", "last"]
-
-
-@dataclass(frozen=True, slots=True)
-class MatchPlace:
-    """Where one highlighted match landed in the laid-out article."""
-
-    first_line: int
-    last_line: int
-    """Differs from ``first_line`` when the match wraps onto the next line."""
-    key: int
-    """The match's number in the rendering (its ``MATCH_KEY`` meta)."""
-
-
-class _Layout:
-    """A renderable laid out at one width: its lines, and where its matches landed."""
-
-    def __init__(self, width: int, lines: list[list[Segment]]) -> None:
-        self.width = width
-        self.lines = lines
-        self.match_lines: set[int] = set()
-        spans: dict[int, list[int]] = {}  # match key -> [first line, last line], reading order
-        for y, line in enumerate(lines):
-            for segment in line:
-                style = segment.style
-                key = style.meta.get(MATCH_KEY) if style is not None else None
-                if key is None:
-                    continue
-                self.match_lines.add(y)
-                span = spans.setdefault(key, [y, y])
-                span[1] = y
-        self.places = [MatchPlace(first, last, key) for key, (first, last) in spans.items()]
-
-
-class ArticleView(Widget):
-    """The article's lines, laid out once per width, with its search matches styled.
-
-    A Line API widget rather than a ``Static``: a Static lays its content out twice (once to
-    learn its height) and keeps no lines. Here a 4.9 MB article is laid out once per width,
-    moving the current match restyles only the lines on screen, and the lines tell where
-    each match landed (`places`), which is what scrolling to a match needs.
-    """
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "article-view--match",
-        "article-view--current-match",
-    }
-    """
-    | Class | What it styles |
-    | :- | :- |
-    | `article-view--match` | Every search match in the article. |
-    | `article-view--current-match` | The match the last n or N went to. |
-    """
-
-    # Structure and text-style fallbacks only (a visual style knows no reverse); the colours
-    # are in styles/reading_pane.tcss, whose rules win over these.
-    DEFAULT_CSS = """
-    ArticleView {
-        height: auto;
-        & > .article-view--match { text-style: underline; }
-        & > .article-view--current-match { text-style: bold underline; }
-    }
-    """
-
-    def __init__(self, renderable: RenderableType, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._renderable = renderable
-        self._layouts: dict[int, _Layout] = {}
-        """By width: the last two, as Textual measures with and without a scrollbar."""
-        self._current: int | None = None
-
-    def update(self, renderable: RenderableType) -> None:
-        """Show ``renderable`` instead (laid out at the next refresh); no match is current."""
-        self._renderable = renderable
-        self._layouts = {}
-        self._current = None
-        self.refresh(layout=True)
-
-    @property
-    def current(self) -> int | None:
-        """The number (`MatchPlace.key`) of the match styled as current, if any."""
-        return self._current
-
-    def set_current(self, key: int | None) -> None:
-        """Style the match numbered ``key`` as the current one (None: no match is)."""
-        if key != self._current:
-            self._current = key
-            self.refresh()
-
-    @property
-    def places(self) -> list[MatchPlace]:
-        """Every match, in reading order, at the width the view has (none before layout)."""
-        width = self.size.width
-        return self._laid_out(width).places if width > 0 else []
-
-    def _laid_out(self, width: int) -> _Layout:
-        layout = self._layouts.get(width)
-        if layout is None:
-            # As Textual renders a Rich renderable in a Static (RichVisual), laid out once.
-            options = self.app.console_options.update(highlight=False, height=None)
-            lines = self.app.console.render_lines(
-                self._renderable, options.update_width(max(width, 1)), pad=False
-            )
-            layout = _Layout(width, lines)
-            if len(self._layouts) > 1:
-                del self._layouts[next(iter(self._layouts))]  # the older one
-            self._layouts[width] = layout
-        return layout
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """As many lines as the renderable takes at ``width``."""
-        return len(self._laid_out(width).lines)
-
-    def render_line(self, y: int) -> Strip:
-        """Line ``y``, its matches styled; the widget's own style goes underneath."""
-        width = self.size.width
-        base = self.visual_style.rich_style
-        layout = self._laid_out(width)
-        if not 0 <= y < len(layout.lines):
-            return Strip.blank(width, base)
-        segments = layout.lines[y]
-        if y in layout.match_lines:
-            segments = self._styled_matches(segments)
-        return Strip(list(Segment.apply_style(segments, base)))
-
-    def _styled_matches(self, segments: list[Segment]) -> list[Segment]:
-        match = self.get_visual_style("article-view--match").rich_style
-        current = self.get_visual_style("article-view--current-match").rich_style
-        styled: list[Segment] = []
-        for segment in segments:
-            style = segment.style
-            key = style.meta.get(MATCH_KEY) if style is not None else None
-            if style is None or key is None:
-                styled.append(segment)
-            else:
-                look = current if key == self._current else match
-                styled.append(Segment(segment.text, style + look, segment.control))
-        return styled
+__all__ = ["PREPARE_WAIT", "TIME_LIMIT", "ArticleView", "MatchPlace", "ReadingPane"]
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -242,6 +126,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._styles = ArticleStyles()
         self._shown = 0
         """Counts what was shown, so a late callback for an earlier article does nothing."""
+        self._token = 0
+        """Counts the articles sent to the worker; the last is the one to show."""
+        self._pending: int | None = None
+        """The token of the article the worker is preparing, None when nothing is pending."""
 
     def compose(self) -> ComposeResult:
         yield ArticleView(WELCOME, id="article")
@@ -289,7 +177,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
     @property
     def links(self) -> tuple[ArticleLink, ...]:
         """The open article's links, numbered as it shows them (none when none is open)."""
-        article = self._article(self.post) if self.post is not None else None
+        article = self._rendered.get(self.post.id) if self.post is not None else None
         return article.links if isinstance(article, Article) else ()
 
     def show(self, post: Post, labels: Mapping[str, str], *, go_to: GoTo | None = None) -> None:
@@ -297,9 +185,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.post = post
         self._labels = labels
         self._showing = None
-        self._display(self._article(post))
-        self.scroll_home(animate=False)
-        self._when_laid_out(go_to)
+        self._prepare(post, go_to, from_top=True)
 
     def show_welcome(self) -> None:
         """Show how to start reading (nothing is open)."""
@@ -317,7 +203,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.post = None
         self._showing = message
         # A str is shown as typed: it may hold a path, never markup.
-        self._display(Text(message) if isinstance(message, str) else message)
+        self._pending = None  # an article still being prepared is not to be shown
+        self._view.update(Text(message) if isinstance(message, str) else message)
         self.scroll_home(animate=False)
         self._when_laid_out(None)
 
@@ -332,29 +219,116 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def rewrite(self, post: Post) -> None:
         """Show the open article's new text (its file changed), where the reader is in it."""
         self.post = post
-        self._display(self._article(post))
-        self._when_laid_out(None)
+        self._prepare(post, None, from_top=False)
 
     def watch_highlight_terms(self) -> None:
         if self.post is not None:
-            self._display(self._article(self.post))  # the lines are the same: no scrolling
+            self._prepare(self.post, None, from_top=False)  # same lines: no scrolling
+
+    @property
+    def preparing(self) -> bool:
+        """Whether an article is still being converted and laid out in the worker."""
+        return self._pending is not None
+
+    # --- preparing an article off the UI thread ----------------------------------------------
+
+    def _prepare(
+        self,
+        post: Post,
+        go_to: GoTo | None,
+        *,
+        from_top: bool,
+        widths: tuple[int, ...] | None = None,
+        same: bool = False,
+    ) -> None:
+        """Convert and lay out ``post`` in the worker; show it if that takes a moment only.
+
+        ``same``: what is shown, laid out again at ``widths`` (the terminal was resized).
+        """
+        widths = widths or self._widths()
+        self._token += 1
+        if not widths:  # not laid out yet, so no width to prepare for: lay out as it shows
+            self._pending = None
+            article = self._rendered.get(post.id) or _converted(post, self._labels, self._styles)
+            self._rendered[post.id] = article
+            self._view.update(_highlighted(article, self.highlight_terms))
+            if from_top:
+                self.scroll_home(animate=False)
+            self._when_laid_out(go_to)
+            return
+        order = _PrepareOrder(
+            self._token,
+            post,
+            self._labels,
+            self._styles,
+            self.highlight_terms,
+            go_to,
+            from_top,
+            widths,
+            same,
+        )
+        self._pending = order.token
+        cached = self._rendered.get(post.id)
+        options = self.app.console_options
+        height = self.scrollable_content_region.height
+        self.run_worker(
+            lambda: _prepared_article(order, cached, options, height),
+            name="article",
+            group="article",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+        if from_top:  # most posts are ready before the reader could notice the wait
+            self.set_timer(PREPARE_WAIT, lambda: self._say_opening(order))
+
+    def _say_opening(self, order: _PrepareOrder) -> None:
+        if order.token == self._pending:
+            title = clean_line(order.post.title) or "(untitled)"
+            self._view.update(Text(f"Opening “{title}”…", style="dim italic"))
+            self.scroll_home(animate=False)
+
+    def _widths(self) -> tuple[int, ...]:
+        """The view's widths with a vertical scrollbar and without, narrower first."""
+        width = self._view.size.width
+        if width <= 0:
+            return ()
+        bar = self.styles.scrollbar_size_vertical
+        if self.show_vertical_scrollbar:
+            return (width, width + bar) if bar else (width,)
+        return (width - bar, width) if 0 < bar < width else (width,)
+
+    def on_article_view_width_wanted(self, message: ArticleView.WidthWanted) -> None:
+        """Lay the open article out again at the view's new width (the terminal resized)."""
+        message.stop()
+        if self.post is not None and self._pending is None:
+            bar = self.styles.scrollbar_size_vertical
+            widths = (message.width, message.width + bar) if bar else (message.width,)
+            self._prepare(self.post, None, from_top=False, widths=widths, same=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Show what the worker prepared, unless another post was opened meanwhile."""
+        if event.worker.group != "article":
+            return
+        event.stop()
+        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, _Prepared):
+            self._install(event.worker.result)
+        elif event.state is WorkerState.ERROR and self._pending is not None:
+            self._pending = None
+            error = event.worker.error
+            self._view.update(Text(f"This article could not be shown: {error}", style="bold red"))
             self._when_laid_out(None)
 
-    def _article(self, post: Post) -> RenderableType:
-        """The post made ready to read, from the cache if it is there."""
-        article = self._rendered.get(post.id)
-        if article is None:
-            try:
-                article = render_article(post, self._labels, self._styles)
-            except Exception as error:  # one bad article must not end the reader
-                article = Text(f"This article could not be shown: {error}", style="bold red")
-            self._rendered[post.id] = article
-        return article
-
-    def _display(self, article: RenderableType) -> None:
-        if isinstance(article, Article):
-            article = article.highlighted(self.highlight_terms)
-        self._view.update(article)
+    def _install(self, prepared: _Prepared) -> None:
+        order = prepared.order
+        if order.token != self._pending:
+            return  # shown already, or an older post's
+        self._pending = None
+        self._rendered[order.post.id] = prepared.article
+        self._view.show_prepared(prepared.shown, prepared.layouts, same=order.same)
+        if order.from_top:
+            self.scroll_home(animate=False)
+        self._when_laid_out(order.go_to)
 
     def _when_laid_out(self, go_to: GoTo | None) -> None:
         """Once the new content is laid out: go to a match if asked, then report the matches."""
@@ -442,3 +416,95 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.post_message(
             self.MatchesChanged(self.current_match, len(self.matches), searching=searching)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _PrepareOrder:
+    """What the worker is to prepare, and what the pane does once it is shown."""
+
+    token: int
+    post: Post
+    labels: Mapping[str, str]
+    styles: ArticleStyles
+    terms: tuple[str, ...]
+    go_to: GoTo | None
+    from_top: bool
+    widths: tuple[int, ...]
+    """Narrower first: the next is laid out too only when the article fits the height."""
+    same: bool
+    """What is shown, laid out again at another width."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """An article the worker made ready: for the cache, as shown, and laid out."""
+
+    order: _PrepareOrder
+    article: RenderableType
+    shown: RenderableType
+    layouts: list[ArticleLayout]
+
+
+def _converted(post: Post, labels: Mapping[str, str], styles: ArticleStyles) -> RenderableType:
+    try:
+        return render_article(post, labels, styles)
+    except Exception as error:  # one bad article must not end the reader
+        return Text(f"This article could not be shown: {error}", style="bold red")
+
+
+def _highlighted(article: RenderableType, terms: tuple[str, ...]) -> RenderableType:
+    return article.highlighted(terms) if isinstance(article, Article) else article
+
+
+def _prepared_article(
+    order: _PrepareOrder, cached: RenderableType | None, options: ConsoleOptions, height: int
+) -> _Prepared | None:
+    """In the worker thread: ``order``'s post converted (unless cached) and laid out.
+
+    None when the worker was cancelled (another post was opened). Past `TIME_LIMIT` the post
+    is laid out as plain text instead, with a note saying why.
+    """
+    worker = get_current_worker()
+    deadline = time.monotonic() + TIME_LIMIT
+
+    def stop_check() -> None:
+        if worker.is_cancelled:
+            raise LayoutStopped("cancelled")
+        if time.monotonic() > deadline:
+            raise LayoutStopped("too slow")
+
+    console = layout_console()
+    article = cached if cached is not None else _converted(order.post, order.labels, order.styles)
+    shown = _highlighted(article, order.terms)
+    try:
+        stop_check()
+        layouts = _layouts(shown, console, options, order.widths, height, stop_check)
+    except LayoutStopped:
+        if worker.is_cancelled:
+            return None
+        note = (
+            f"This article took longer than {TIME_LIMIT:g} s to lay out, so it is shown as"
+            " plain text, without its formatting."
+        )
+        article = shown = plain_article(order.post, note)
+        layouts = _layouts(shown, console, options, order.widths, height, None)
+    except Exception as error:  # Rich on a pathological article: say so, keep reading
+        article = shown = Text(f"This article could not be shown: {error}", style="bold red")
+        layouts = _layouts(shown, console, options, order.widths, height, None)
+    return _Prepared(order, article, shown, layouts)
+
+
+def _layouts(
+    renderable: RenderableType,
+    console: Console,
+    options: ConsoleOptions,
+    widths: tuple[int, ...],
+    height: int,
+    stop_check: Callable[[], None] | None,
+) -> list[ArticleLayout]:
+    layouts = [lay_out(renderable, console, options, widths[0], stop_check)]
+    for width in widths[1:]:
+        if len(layouts[-1].lines) > height:
+            break  # the scrollbar shows: the narrower width is the one
+        layouts.append(lay_out(renderable, console, options, width, stop_check))
+    return layouts
