@@ -59,3 +59,36 @@ def test_mark_all_read_asks_once_and_u_undoes_it(tmp_path: Path) -> None:
         await until(pilot, lambda: len(reader.article_list.posts) == TOTAL, "every post back")
 
     run(scenario)
+
+
+def test_posts_sharing_a_title_and_date_each_keep_their_own_read_mark(tmp_path: Path) -> None:
+    # Scrapers write one story twice; the title+date fallback (for moved files) must not make
+    # one file's mark the other's.
+    for name in ("a", "b", "c"):
+        (tmp_path / "_posts").mkdir(exist_ok=True)
+        (tmp_path / "_posts" / f"2024-05-01-{name}.md").write_text(
+            f"---\ntitle: Same title\ndate: 2024-05-01 10:00:00 +0000\n---\nBody {name}\n"
+        )
+
+    def unread_rows(pilot: Pilot[None], reader: ReaderScreen) -> int:
+        return pane_text(pilot, reader.article_list).count("●")
+
+    async def read_two(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        assert unread_rows(pilot, reader) == 3
+        await pilot.press("enter")
+        await until(pilot, lambda: unread_rows(pilot, reader) == 2, "the first read")
+        await pilot.press("n")
+        await until(pilot, lambda: unread_rows(pilot, reader) == 1, "the second read")
+        await pilot.pause(0.2)
+        assert unread_rows(pilot, reader) == 1  # the third is still unread
+        sidebar = " ".join(pane_text(pilot, reader.query_one("#categories")).split())
+        assert "1 Unread" in sidebar
+
+    run(read_two, tmp_path)
+
+    async def reopened(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        assert unread_rows(pilot, reader) == 1
+        await pilot.press("J")  # the next unread: the third
+        await until(pilot, lambda: unread_rows(pilot, reader) == 0, "the third read")
+
+    run(reopened, tmp_path)

@@ -52,9 +52,11 @@ class ReadMarks:
 
     def mark_read(self, posts: Iterable[Post], *, undoable: bool = False) -> int:
         """Mark posts read; returns how many changed. ``undoable`` remembers it for ``undo``."""
+        posts = list(posts)
         token = self.state.set_read(posts, True)
-        for post, _before in token.previous:
-            self.read_ids.add(post.id)
+        # Every one is read now, also those the store found read already (through a row of
+        # the same title and date), which `token` does not list.
+        self.read_ids.update(post.id for post in posts)
         if undoable and len(token):
             self._undo.append(token)
         return len(token)

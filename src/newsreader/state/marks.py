@@ -3,7 +3,10 @@
 A post's mark is found by, in order: its id, unless the stored row and the post both carry a
 source address and they differ (the path now holds another article); its ``source_url``
 (exact text), the most recently changed row first; its title and date (the date as written,
-to the minute). The table is a cache of the rows the store last read or wrote.
+to the minute). The last two find a file that moved; they never take the row of a post that is
+itself loaded (`MarkTable.ids` is told which are), so two posts that share a title and date, or
+a source address, each keep marks of their own. The table is a cache of the rows the store last
+read or wrote.
 """
 
 from __future__ import annotations
@@ -101,7 +104,13 @@ class MarkTable:
         return None
 
     def ids(self, posts: Iterable[Post], flag: Flag) -> set[str]:
-        """Ids of the posts whose ``flag`` is set: :meth:`find` inlined, for 100,000 posts."""
+        """Ids of the posts whose ``flag`` is set: :meth:`find` inlined, for 100,000 posts.
+
+        A row found by source address or title and date counts only when its own post is not
+        among ``posts``: that post is loaded, so the row is its own, not one that moved.
+        """
+        posts = posts if isinstance(posts, (list, tuple)) else list(posts)
+        loaded = {post.id for post in posts}
         position = Mark._fields.index(flag)
         rows, by_url, by_title = self.rows, self.by_url, self.by_title
         found: set[str] = set()
@@ -109,12 +118,12 @@ class MarkTable:
             row = rows.get(post.id)
             if row is None:
                 key = by_url.get(post.source_url)  # type: ignore[arg-type]  # None finds nothing
-                if key is None:
+                if key is None or key in loaded:
                     dates = by_title.get(post.title)
                     if dates is None:
                         continue
                     key = dates.get(date_key(post))
-                    if key is None:
+                    if key is None or key in loaded:
                         continue
                 row = rows[key]
             elif row.source_url and post.source_url and row.source_url != post.source_url:

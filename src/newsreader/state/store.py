@@ -275,12 +275,17 @@ class ReadingState:
             new_rows = []
             for post, wanted_value in wanted:
                 current = marks.find(post)
+                own = marks.own(post)
                 before = current is not None and current.value(flag)
                 value = not before if wanted_value is None else wanted_value
                 if before == value:
+                    if own is None and current is not None:
+                        # Its marks were found through another row (the same title and date,
+                        # or address): now that it is marked, it keeps a row of its own.
+                        new_rows.append(changed_row(current, post, flag, value, now))
                     continue
                 previous.append((post, before))
-                new_rows.append(changed_row(marks.own(post) or current, post, flag, value, now))
+                new_rows.append(changed_row(own or current, post, flag, value, now))
             return new_rows
 
         if wanted:
