@@ -91,3 +91,22 @@ def test_an_error_naming_a_chinese_path_reaches_stderr_in_one_line():
     assert b"Traceback" not in result.stderr
     message = result.stderr.decode("ascii")
     assert message.startswith("newsreader: no post with id") and message.count("\n") == 1
+
+
+def test_chinese_words_ids_and_file_names_mean_the_same_as_under_utf8(tmp_path) -> None:
+    # Under LC_ALL=C arguments and file names arrive as ASCII plus raw bytes: a search for
+    # 霍尼韦尔 crashed, a tag found nothing, and a file 中文.md had another id than elsewhere.
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-05-01-中文.md").write_text(
+        "---\ntitle: 中文标题\ndate: 2024-05-01 10:00:00 +0000\ntags: [东财]\n---\n霍尼韦尔 body\n",
+        encoding="utf-8",
+    )
+    wanted = "_posts/2024-05-01-中文.md"
+    for args in (("--search", "霍尼韦尔"), ("--tag", "东财"), ()):
+        result = run_in_c_locale("list", "--json", str(tmp_path), *args)
+        assert result.returncode == 0, result.stderr.decode("ascii", "replace")
+        (record,) = [json.loads(line) for line in result.stdout.decode().splitlines()]
+        assert record["id"] == wanted and record["title"] == "中文标题"
+    shown = run_in_c_locale("show", str(tmp_path), wanted)
+    assert shown.returncode == 0, shown.stderr.decode("ascii", "replace")
+    assert b"\\u970d\\u5c3c\\u97e6\\u5c14 body" in shown.stdout  # 霍尼韦尔, escaped for ASCII

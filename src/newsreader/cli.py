@@ -38,6 +38,7 @@ from newsreader.archive import (
 )
 from newsreader.archive.loader import display_path, local_timezone
 from newsreader.archive.query import search_text
+from newsreader.archive.scan import utf8_name
 from newsreader.archive.site import site_info
 from newsreader.cli_parser import READ, parse_arguments
 from newsreader.config import Settings, describe_settings, load_settings, write_atomically
@@ -67,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     prepare_streams()  # before --help or a usage error is printed
     options = parse_arguments(list(sys.argv[1:] if argv is None else argv))
+    for text_option in ("search", "tag", "category"):  # words to match, never file names
+        if isinstance(value := getattr(options, text_option, None), str):
+            setattr(options, text_option, utf8_name(value))
     _settings.cache_clear()  # read the settings file once per command, afresh each time
     try:
         return _COMMANDS[options.command](options, _load_options(options.tz))
@@ -293,7 +297,7 @@ def _show(options: argparse.Namespace, load: LoadOptions) -> int:
     if len(target) > 2:
         raise CliError("show takes [PATH] ID", EXIT_USAGE)
     path = Path(target[0]) if len(target) == 2 else None
-    post_id = target[-1]
+    post_id = utf8_name(target[-1])  # ids are UTF-8 whatever the locale (see utf8_name)
     load_options = load
     # The index finds the post and the category labels without reading every file.
     archive, _ = _open_archive(path, load_options)

@@ -240,6 +240,7 @@ def relative_id(path: Path, root: Path) -> str:
 _UNSAFE_IN_PATH = re.compile(
     r"[\x00-\x1f\x7f-\x9f\\\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]"
 )
+_RAW_BYTE = re.compile("[\udc80-\udcff]")
 _NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\"}
 
 
@@ -258,7 +259,24 @@ def display_path(path: str | Path) -> str:
     text = str(path)
     if _UNSAFE_IN_PATH.search(text) is None:
         return text
+    text = utf8_name(text)
     return _UNSAFE_IN_PATH.sub(_escape, text)
+
+
+def utf8_name(text: str) -> str:
+    """``text`` as UTF-8 reads it, whatever the locale decoded it with.
+
+    Under ``LC_ALL=C`` Python decodes file names and arguments as ASCII, each other byte a
+    surrogate (``中`` is three); read as UTF-8 again they are the characters they are under
+    any UTF-8 locale, so a post keeps its id and a search its words. Bytes that are not UTF-8
+    stay surrogates.
+    """
+    if _RAW_BYTE.search(text) is None:
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8", "surrogateescape")
+    except UnicodeError:
+        return text
 
 
 def _escape(match: re.Match[str]) -> str:
