@@ -138,6 +138,8 @@ class _ArticleMarkdown(MarkingMarkdown):
         self.parsed = footnote_tokens(_PARSER.parse(markup))
         for token in self.parsed:
             token.content = clean_text(token.content)
+            # markdown-it keeps the space of "~~~ ruby"; Rich would take no language from it.
+            token.info = token.info.strip()
             if token.children:
                 token.children = _vet_inline(kramdown_emphasis(token.children), links)
 
