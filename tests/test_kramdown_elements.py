@@ -90,6 +90,10 @@ def test_footnote_markers_show_in_the_text_and_the_notes_follow_numbered_under_a
     ]
 
 
+def test_text_like_an_inline_footnote_is_shown_as_typed_as_kramdown_does() -> None:
+    assert _body_lines("Score 2^[3] points.") == ["Score 2^[3] points."]
+
+
 def test_footnote_markers_are_not_link_numbers() -> None:
     article = render_article(_post("See [it](https://example.com)[^1].\n\n[^1]: A note."))
     assert [link.href for link in article.links] == ["https://example.com"]

@@ -63,7 +63,7 @@ _PARSER = (
     .enable("strikethrough")
     .enable("table")
     .disable("text_join")
-    .use(footnote_plugin)
+    .use(footnote_plugin, inline=False)  # kramdown has no inline ^[note]
     .use(deflist_plugin)
 )
 

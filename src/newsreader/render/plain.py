@@ -4,7 +4,8 @@ No styles and no padding: a paragraph is one line (a line break in the post stay
 the text reflows wherever it is pasted, unless a width is asked for. Then lines are filled up
 to that many terminal cells by the breaker the reading pane uses (`wrap`: the Unicode rules with
 the Chinese prohibitions), never inside a word or an address: a word longer than the width
-overflows rather than splits. The links'
+overflows rather than splits. A definition list's term has a line of its own, its definitions
+indented under it; footnotes end the body as a numbered list (see `elements`). The links'
 addresses follow, numbered as in the text (`links.reference_lines`).
 
 It reads the tokens the article was rendered from (`Markdown.parsed`, vetted and numbered), so
