@@ -48,6 +48,10 @@ RICH_SIGNATURES = {
     "CodeBlock.__rich_console__": ["self", "console", "options"],
     "CodeBlock.__init__": ["self", "lexer_name", "theme"],
     "Markdown.__init__": ["self", "markup", "code_theme"],
+    # render.elements: the definition list's elements take over their children's rendering.
+    "MarkdownElement.on_child_close": ["self", "context", "child"],
+    "TextElement.on_enter": ["self", "context"],
+    "TextElement.on_leave": ["self", "context"],
 }
 HTML2TEXT_SIGNATURES = {
     "HTML2Text.__init__": ["self", "out", "baseurl", "bodywidth"],

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.rule import Rule
 from rich.style import Style, StyleType
@@ -32,6 +34,13 @@ from rich.theme import Theme
 from newsreader.archive.post import Post
 from newsreader.archive.text import clean_line, clean_text
 
+from .elements import (
+    DEFINITION_ELEMENTS,
+    DEFINITION_TERM_STYLE,
+    FOOTNOTE_REF_TAG,
+    footnote_ref_tokens,
+    footnote_tokens,
+)
 from .emphasis import kramdown_emphasis
 from .highlight import MarkingMarkdown, MatchMarker
 from .html2md import safe_href
@@ -47,8 +56,16 @@ _CJK_CHAR = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _BLUE_UNDERLINE = Style(color="blue", underline=True)
 _MAX_TABLE_CHARS = 200_000
 """A table (already cut to its row bound) is parsed as Markdown up to this size."""
-# Rich's parser, without `text_join`: escaped characters stay apart for `kramdown_emphasis`.
-_PARSER = MarkdownIt().enable("strikethrough").enable("table").disable("text_join")
+# Rich's parser, without `text_join`: escaped characters stay apart for `kramdown_emphasis`;
+# with kramdown's footnotes and definition lists (see `elements`).
+_PARSER = (
+    MarkdownIt()
+    .enable("strikethrough")
+    .enable("table")
+    .disable("text_join")
+    .use(footnote_plugin, inline=False)  # kramdown has no inline ^[note]
+    .use(deflist_plugin)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +95,18 @@ class ArticleStyles:
     """Links of the body; None keeps the console theme's ``markdown.link_url``."""
     link_number: StyleType = "dim"
     """The ``[3]`` after a link's text."""
+    footnote_ref: StyleType = "dim"
+    """A footnote's marker, ``⁽¹⁾``, in the text."""
+    definition_term: StyleType = "bold"
+    """The term of a definition list."""
 
     def markdown_theme(self) -> Theme:
         """The ``markdown.*`` styles these set, for the console rendering the body."""
-        styles: dict[str, StyleType] = {f"markdown.{_LINK_NUMBER_TAG}": self.link_number}
+        styles: dict[str, StyleType] = {
+            f"markdown.{_LINK_NUMBER_TAG}": self.link_number,
+            f"markdown.{FOOTNOTE_REF_TAG}": self.footnote_ref,
+            f"markdown.{DEFINITION_TERM_STYLE}": self.definition_term,
+        }
         if self.link is not None:
             styles["markdown.link_url"] = self.link
         return Theme(styles)
@@ -104,14 +129,17 @@ class _ArticleMarkdown(MarkingMarkdown):
     Links to other posts (`links.POST_SCHEME`, from ``post_url``) stay links.
     """
 
-    inlines = MarkingMarkdown.inlines | {_LINK_NUMBER_TAG}
+    inlines = MarkingMarkdown.inlines | {_LINK_NUMBER_TAG, FOOTNOTE_REF_TAG}
+    elements = MarkingMarkdown.elements | DEFINITION_ELEMENTS
 
     def __init__(self, markup: str, code_theme: str, links: LinkNumbering | None = None) -> None:
         super().__init__("", code_theme=code_theme, hyperlinks=True)
         self.markup = markup
-        self.parsed = _PARSER.parse(markup)
+        self.parsed = footnote_tokens(_PARSER.parse(markup))
         for token in self.parsed:
             token.content = clean_text(token.content)
+            # markdown-it keeps the space of "~~~ ruby"; Rich would take no language from it.
+            token.info = token.info.strip()
             if token.children:
                 token.children = _vet_inline(kramdown_emphasis(token.children), links)
 
@@ -122,6 +150,7 @@ def _vet_inline(children: Sequence[Token], links: LinkNumbering | None = None) -
     # line break between Chinese characters joins them (Rich would show it as a space).
     # A kept link is followed by its number from ``links``; one to a post of the archive
     # (`links.POST_SCHEME`) is no terminal hyperlink, the terminal could not open it.
+    # A footnote reference shows its marker (`elements`).
     vetted: list[Token] = []
     dropping = False
     link_href, link_start = "", 0
@@ -141,6 +170,9 @@ def _vet_inline(children: Sequence[Token], links: LinkNumbering | None = None) -
         elif token.type == "link_close" and links is not None:
             text = "".join(part.content for part in vetted[link_start:])
             vetted += [token, *_number_tokens(links.number(link_href, text))]
+            continue
+        elif token.type == "footnote_ref":
+            vetted += footnote_ref_tokens(token)
             continue
         elif token.type == "image":
             label = f"[image: {token.content}]" if token.content else "[image]"

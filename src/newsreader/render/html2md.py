@@ -123,6 +123,7 @@ class _Converter(html2text.HTML2Text):
         self._nesting = 0
         self._last_char = ""
         self._cjk_gap = False
+        self._tables = 0  # tables open around the text
 
     def feed_html(self, fragment: str) -> None:
         """Tokenize `fragment` and drive the converter's handlers; linear in its length.
@@ -192,6 +193,9 @@ class _Converter(html2text.HTML2Text):
             if not data:
                 return
             data = _MD_LINE_START.sub(r"\1\\\2", escape_md(data))
+        elif self._tables and not self.pre:
+            # A pipe in a cell's code would end the cell; the table reads the escape as a pipe.
+            data = data.replace("|", "\\|")
         super().handle_data(data, True)  # True: html2text must not escape it again
 
     def _join_cjk_lines(self, data: str) -> str:
@@ -223,6 +227,8 @@ class _Converter(html2text.HTML2Text):
     def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
         if tag not in _INLINE and tag not in _DROPPED_FORMATTING:
             self._cjk_gap = False  # a block boundary: the pending line break was layout
+        if tag == "table":
+            self._tables = self._tables + 1 if start else max(0, self._tables - 1)
         if not self._intercept(tag, attrs, start):
             super().handle_tag(tag, attrs, start)
 

@@ -5,6 +5,10 @@ Jekyll converts Markdown with kramdown, whose attribute lists (``{: .note}``, ``
 ``{::nomarkdown}…{:/nomarkdown}``) only style or steer the conversion: they carry no text, so
 they are removed, but never inside code (fenced blocks, indented blocks, code spans).
 A ``* TOC`` list line marked ``{:toc}`` is the placeholder of a table of contents: it goes too.
+
+One attribute list does change what is shown: ``{: .language-ruby}`` right after (or right
+before) an indented code block, or after a fenced one without a language, names the block's
+language, so the block becomes a fenced one of that language and is highlighted as such.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ _SPAN_MARK = re.compile(r"\{:(?!:)[^{}\n]*\}")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 _COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 _NOMARKDOWN = re.compile(r"\{::nomarkdown\}|\{:/nomarkdown\}|\{:/\}")
+_LANGUAGE = re.compile(r"""(?:\.|class=["']?(?:[^"'}]*\s)?)language-([A-Za-z0-9_+#-]+)""")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_BACKTICKS = re.compile(r"`{3,}")
 
 
 def strip_kramdown(text: str) -> str:
@@ -28,27 +35,64 @@ def strip_kramdown(text: str) -> str:
     text = _NOMARKDOWN.sub("", _COMMENT.sub("", text))
     kept: list[str] = []
     fence: str | None = None
+    fence_start = 0  # in ``kept``, the opening line of the open fenced block
+    closed_fence: int | None = None  # that of the fenced block the last kept line closed
+    code_start = 0  # in ``kept``, where the run of indented lines ending it begins
+    language: str | None = None  # named before an indented block, for the lines that follow
     for line in text.split("\n"):
         opening = _FENCE.match(line)
         if fence is not None:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
+                fence, closed_fence = None, fence_start
             kept.append(line)
             continue
+        if language is not None and not _INDENTED.match(line):
+            _fence_code(kept, code_start, language)
+            language = None
+        just_closed, closed_fence = closed_fence, None
         if opening:
-            fence = opening.group(1)
+            fence, fence_start = opening.group(1), len(kept)
             kept.append(line)
             continue
-        if line.startswith(("    ", "\t")):
+        if _INDENTED.match(line):
+            if not kept or not _INDENTED.match(kept[-1]):
+                code_start = len(kept)
             kept.append(line)
             continue
+        named = _block_language(line)
+        if named and just_closed is not None and not _FENCE.sub("", kept[just_closed]).strip():
+            kept[just_closed] = kept[just_closed].rstrip() + named
+        elif named and kept and code_start == 0 and _INDENTED.match(kept[-1]):
+            _fence_code(kept, code_start, named)  # the indented block opens the text
+        elif named and not kept:
+            language, code_start = named, 0
         if _TOC_MARK.match(line) and kept and _TOC_ITEM.match(kept[-1]):
             kept.pop()
             continue
         if _BLOCK_MARK.match(line):
             continue
         kept.append(_strip_spans(line) if "{:" in line else line)
+    if language is not None:
+        _fence_code(kept, code_start, language)
     return "\n".join(kept)
+
+
+def _block_language(line: str) -> str | None:
+    """The language a block attribute list line names (``{: .language-ruby}``), if any."""
+    if not _BLOCK_MARK.match(line):
+        return None
+    match = _LANGUAGE.search(line)
+    return match.group(1) if match else None
+
+
+def _fence_code(kept: list[str], start: int, language: str) -> None:
+    """Make the indented lines ``kept[start:]`` a fenced block of ``language``."""
+    if start >= len(kept) or not all(_INDENTED.match(line) for line in kept[start:]):
+        return
+    code = [_INDENTED.sub("", line, count=1) for line in kept[start:]]
+    longest = max((len(run) for line in code for run in _BACKTICKS.findall(line)), default=2)
+    fence = "`" * max(3, longest + 1)
+    kept[start:] = [fence + language, *code, fence]
 
 
 def _strip_spans(line: str) -> str:

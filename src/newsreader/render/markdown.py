@@ -145,7 +145,7 @@ def body_to_markdown(
             if html_run:
                 parts.append(html_to_markdown("\n\n".join(html_run)))
                 html_run = []
-            parts.append(block)
+            parts.append(strip_kramdown(block))  # its code is kept, marks after it are not
             continue
         if (
             _HTML_START.match(block)
@@ -252,9 +252,14 @@ def _strip_widget(text: str) -> str:
 
 def _markdown_block(block: str) -> str:
     block = strip_kramdown(block)
-    block = _MD_IMAGE.sub(lambda m: f"\n\n{image_line(m.group(1), m.group(2))}\n\n", block)
+    block = _MD_IMAGE.sub(_markdown_image, block)
     block = _MD_UNSAFE_LINK.sub(r"\1", block)
     return _BR.sub("  \n", block)
+
+
+def _markdown_image(match: re.Match[str]) -> str:
+    # The alt text's entities are decoded, as CommonMark does: `image_line` escapes the rest.
+    return f"\n\n{image_line(html.unescape(match.group(1)), match.group(2))}\n\n"
 
 
 def _key(paragraph: str) -> str:

@@ -4,7 +4,8 @@ No styles and no padding: a paragraph is one line (a line break in the post stay
 the text reflows wherever it is pasted, unless a width is asked for. Then lines are filled up
 to that many terminal cells by the breaker the reading pane uses (`wrap`: the Unicode rules with
 the Chinese prohibitions), never inside a word or an address: a word longer than the width
-overflows rather than splits. The links'
+overflows rather than splits. A definition list's term has a line of its own, its definitions
+indented under it; footnotes end the body as a numbered list (see `elements`). The links'
 addresses follow, numbered as in the text (`links.reference_lines`).
 
 It reads the tokens the article was rendered from (`Markdown.parsed`, vetted and numbered), so
@@ -25,6 +26,7 @@ from .links import ArticleLink, reference_lines
 from .wrap import line_offsets
 
 _SPACES = re.compile(r"\s+")
+_DEFINITION_INDENT = " " * 4
 
 
 def article_plain_text(
@@ -76,7 +78,7 @@ class _Writer:
     gap: bool = False
     """Whether the next block is set off by a blank line."""
     prefixes: list[_Prefix] = field(default_factory=list)
-    """Per open quote or list item, outermost first."""
+    """Per open quote, list item or definition, outermost first."""
     numbers: list[int | None] = field(default_factory=list)
     """Per open list: the next item's number, None for bullets."""
     tight: bool = False
@@ -111,7 +113,11 @@ class _Writer:
                 self._open_item()
             elif kind == "blockquote_open":
                 self.prefixes.append(_Prefix("> ", "> "))
-            elif kind in ("list_item_close", "blockquote_close"):
+            elif kind == "dt_open":
+                self.tight = False  # a term is set off; its definitions follow it tight
+            elif kind == "dd_open":
+                self.prefixes.append(_Prefix(_DEFINITION_INDENT, _DEFINITION_INDENT))
+            elif kind in ("list_item_close", "blockquote_close", "dd_close"):
                 self.prefixes.pop()
             elif kind in ("fence", "code_block"):
                 self.block(token.content.rstrip("\n"), verbatim=True)
