@@ -683,6 +683,15 @@ def test_truncation_is_marked_and_shown() -> None:
     assert "[truncated: article longer than 400,000 characters]" in output
 
 
+def test_a_cut_inside_a_tag_shows_no_half_tag() -> None:
+    # The 4.9 MB body ended its 400,000 characters in `<a href='https:`, shown as typed.
+    unit = "<p>一段文字和<a href='https://example.com/x'>链接</a>。</p>"
+    body = unit * 2000
+    for max_chars in range(1000, 1000 + len(unit)):
+        markdown = body_to_markdown(body, max_chars=max_chars).markdown
+        assert "<a" not in markdown and "href" not in markdown, (max_chars, markdown[-80:])
+
+
 def typical_article() -> str:
     paragraphs = []
     for i in range(18):

@@ -38,6 +38,8 @@ from .liquid import LiquidContext, render_liquid
 
 DEFAULT_MAX_CHARS = 400_000
 """Body characters converted at most; a longer body is cut and flagged `truncated`."""
+_MAX_CUT_TAG = 4_096
+"""A tag the cut falls inside is dropped whole when it started at most this far back."""
 
 _TAGS = (
     "p|div|span|a|img|br|hr|strong|b|em|i|u|font|center|table|thead|tbody|tr|td|th|ul|ol|li|"
@@ -126,7 +128,7 @@ def body_to_markdown(
     """
     source = find_source_url(body)
     truncated = len(body) > max_chars
-    text = SENTINELS.sub("", clean_text(body[: max(0, max_chars)]))
+    text = SENTINELS.sub("", clean_text(_cut(body, max_chars) if truncated else body))
     if markup == "text":
         return ConvertedBody(_typed_text(text), source, truncated)
     text = clean_text(render_liquid(text, liquid))
@@ -212,6 +214,15 @@ def _cut_table(paragraph: str) -> str:
     rows = len(lines) - 2
     note = f"\\[table cut: {rows:,} rows, the first {shown:,} shown\\]"
     return "\n".join(lines[: shown + 2]) + "\n\n" + note
+
+
+def _cut(body: str, max_chars: int) -> str:
+    """``body`` cut to ``max_chars``, and before a tag the cut would leave half-typed."""
+    cut = body[: max(0, max_chars)]
+    opening = cut.rfind("<")
+    if opening > cut.rfind(">") and max_chars - opening <= _MAX_CUT_TAG:
+        cut = cut[:opening]
+    return cut
 
 
 def _typed_text(text: str) -> str:

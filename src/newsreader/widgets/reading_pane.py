@@ -168,6 +168,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             code_theme="monokai" if self.app.current_theme.dark else "default",
             link=style("link"),
             link_number=style("link-number"),
+            footnote_ref=style("link-number"),
         )
 
     @property
