@@ -6,6 +6,7 @@ The cases are also entries of the hostile archive (``# round two: data`` there).
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -354,3 +355,26 @@ def test_the_hostile_archive_s_twins_are_posts_of_their_own(tmp_path: Path):
     written = ha.write_hostile_archive(root, only=lambda relative: relative.startswith(ha.TWINS))
     posts = load_archive(root, LoadOptions(tz=UTC)).posts
     assert len({post.id for post in posts}) == len(written) == len(ha.NORMAL) + 4
+
+
+def test_a_post_dated_before_the_year_1000_keeps_four_digit_years(
+    make_post, capsys, write, tmp_path
+):
+    # glibc's strftime writes the year 1 as "1": the list's date column shifted by three cells.
+    from rich.console import Console
+    from rich.style import Style
+
+    from newsreader.cli import main as cli_main
+    from newsreader.render import render_article
+    from newsreader.widgets.article_rows import row_text
+
+    ancient = make_post("_posts/old.md", "0001-01-01 00:00", title="The earliest post")
+    row = row_text(ancient, 80, lambda *_: Style(), labels={}, date_format="%Y-%m-%d %H:%M")
+    assert "0001-01-01 00:00 The earliest post" in row.plain
+    console = Console(width=80, file=io.StringIO(), color_system=None)
+    console.print(render_article(ancient))
+    assert "0001-01-01 00:00" in console.file.getvalue()
+    front = "---\ntitle: The earliest post\ndate: 0001-01-01 00:00:00 +0000\n---\nx\n"
+    write("_posts/old.md", front)
+    assert cli_main(["list", str(tmp_path), "--tz", "UTC"]) == 0
+    assert "0001-01-01 00:00" in capsys.readouterr().out

@@ -36,6 +36,7 @@ from newsreader.archive import (
     load_post,
     parse_date_spec,
 )
+from newsreader.archive.dates import strftime_padded
 from newsreader.archive.loader import display_path, local_timezone
 from newsreader.archive.query import search_text
 from newsreader.archive.scan import utf8_name
@@ -266,7 +267,7 @@ def _list(options: argparse.Namespace, load: LoadOptions) -> int:
     for post in posts:
         category = post.categories[0] if post.categories else ""
         table.add_row(
-            Text(post.date.strftime("%Y-%m-%d %H:%M")),
+            Text(strftime_padded(post.date, "%Y-%m-%d %H:%M")),
             Text(post.title),
             Text(labels.get(category, category)),
             Text(post.id),

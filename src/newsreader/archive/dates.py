@@ -203,3 +203,15 @@ def _months_before(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(f"no day {day.day} in {year}-{month}")
+
+
+_YEAR_OR_PERCENT = re.compile(r"%([%Y])")
+
+
+def strftime_padded(moment: datetime, fmt: str) -> str:
+    """``moment.strftime(fmt)`` with ``%Y`` four digits for every year.
+
+    glibc writes the year 1 as ``1``, so a post dated before 1000 would shift a column.
+    """
+    year = f"{moment.year:04d}"
+    return moment.strftime(_YEAR_OR_PERCENT.sub(lambda m: "%%" if m.group(1) == "%" else year, fmt))

@@ -31,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
+from newsreader.archive.dates import strftime_padded
 from newsreader.archive.post import Post
 from newsreader.archive.text import clean_line, clean_text
 
@@ -330,7 +331,7 @@ def render_article(
     heading = LineBreakingText(
         title or "(untitled)", style=styles.title if title else styles.untitled
     )
-    date = post.date.strftime("%Y-%m-%d %H:%M %z").strip()
+    date = strftime_padded(post.date, "%Y-%m-%d %H:%M %z").strip()
     meta = [("Date", Text(date))]
     if post.categories:
         names = []

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from rich.style import Style
 from rich.text import Text
 
+from newsreader.archive.dates import strftime_padded
 from newsreader.archive.text import even_widths
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def row_text(
 
     wide = width >= WIDE_DATE_MIN_WIDTH
     date = (
-        printable(post.date.strftime(date_format))
+        printable(strftime_padded(post.date, date_format))
         if wide and date_format
         else format_date(post.date, wide)
     )
