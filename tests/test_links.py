@@ -276,7 +276,7 @@ def test_l_lists_the_links_and_one_is_copied_or_opened(archive: Path, monkeypatc
     run_reader(archive, scenario)
 
 
-def test_a_jekyll_post_url_opens_the_post_it_names(write, tmp_path: Path) -> None:
+def test_a_jekyll_post_url_opens_the_post_it_names(write, tmp_path: Path, capsys) -> None:
     write(LINKED, ARTICLE.replace(post_href(OTHER), "{% post_url 2024-04-01-other %}"))
     write("en/_posts/2024-03-01-deep.md", "---\ntitle: Deep\n---\nDeep text.\n")
     write(OTHER, OTHER_ARTICLE + "\nBack to [deep]({% post_url en/2024-03-01-deep %}).\n")
@@ -286,6 +286,7 @@ def test_a_jekyll_post_url_opens_the_post_it_names(write, tmp_path: Path) -> Non
         await pilot.press("4", "o")
         await pilot.pause()
         assert reader.reading_pane.post is not None and reader.reading_pane.post.id == OTHER
+        assert reader.reading_pane.links[0].post_id == "en/_posts/2024-03-01-deep.md"
         await pilot.press("1", "o")
         await pilot.pause()
         assert reader.reading_pane.post is not None
@@ -293,6 +294,10 @@ def test_a_jekyll_post_url_opens_the_post_it_names(write, tmp_path: Path) -> Non
         assert "Deep text." in screen_text(pilot)
 
     run_reader(tmp_path, scenario)
+    # `show` lists the post's id, and takes the name post_url gives as well as the id.
+    for named in (OTHER, "2024-04-01-other"):
+        assert main(["show", str(tmp_path), named]) == 0
+        assert " 1. newsreader:en/_posts/2024-03-01-deep.md" in capsys.readouterr().out
 
 
 def test_a_link_to_a_missing_post_says_so(write, tmp_path: Path) -> None:

@@ -302,13 +302,13 @@ def _show(options: argparse.Namespace, load: LoadOptions) -> int:
     load_options = load
     # The index finds the post and the category labels without reading every file.
     archive, _ = _open_archive(path, load_options)
-    found = archive.get(post_id) or archive.get(post_id.removeprefix("./"))
+    found = archive.linked_post(post_id)  # an id, or a name as Jekyll's post_url gives it
     post = None if found is None else load_post(found.path, archive.root, load_options)
     if isinstance(post, Problem):
         raise CliError(str(post))  # changed since the refresh a moment ago
     if post is None:
         raise CliError(f"no post with id {post_id!r} in {archive.root} (see: newsreader list)")
-    article = render_article(post, archive.labels)
+    article = render_article(post, archive.labels, find_post=archive.linked_post_id)
     console = _console(options.width)
     if not console.is_terminal:
         # Into a pipe or a file: text to reflow or grep, no styles, no padding (see plain).

@@ -128,11 +128,16 @@ class Archive:
         wanted = _posts_free(_STEM_EXTENSION.sub("", name))
         matches = [
             post_id
-            for post_id in self._posts
+            for post_id in list(self._posts)  # a copy: the reading pane asks from a thread
             if (stem := _posts_free(_STEM_EXTENSION.sub("", post_id))) == wanted
             or stem.endswith("/" + wanted)
         ]
-        return self._posts[min(matches)] if matches else None
+        return self._posts.get(min(matches)) if matches else None
+
+    def linked_post_id(self, name: str) -> str | None:
+        """The id of `linked_post` (None when no post is meant)."""
+        post = self.linked_post(name)
+        return None if post is None else post.id
 
     @property
     def problems(self) -> list[Problem]:

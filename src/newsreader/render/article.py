@@ -45,7 +45,7 @@ from .elements import (
 from .emphasis import kramdown_emphasis
 from .highlight import MarkingMarkdown, MatchMarker
 from .html2md import safe_href
-from .links import ArticleLink, LinkNumbering, linked_post_id, vetted_post_href
+from .links import ArticleLink, LinkNumbering, PostFinder, linked_post_id, vetted_post_href
 from .liquid import page_context
 from .markdown import DEFAULT_MAX_CHARS, body_to_markdown, is_table, unescape_markdown
 from .plain import article_plain_text
@@ -323,9 +323,16 @@ class _Highlighted:
 
 
 def render_article(
-    post: Post, labels: Mapping[str, str] | None = None, styles: ArticleStyles = DEFAULT_STYLES
+    post: Post,
+    labels: Mapping[str, str] | None = None,
+    styles: ArticleStyles = DEFAULT_STYLES,
+    *,
+    find_post: PostFinder | None = None,
 ) -> Article:
-    """Header (title, date, categories with labels, tags, source link), a rule, the body."""
+    """Header (title, date, categories with labels, tags, source link), a rule, the body.
+
+    ``find_post`` gives the id of a post a link names (see `links.LinkNumbering`).
+    """
     converted = body_to_markdown(post.body, markup=post.markup, liquid=page_context(post))
     title = clean_line(post.title)
     heading = LineBreakingText(
@@ -346,7 +353,7 @@ def render_article(
         href = safe_href(source)
         link_style = styles.source_link.update_link(href) if href else Style()
         meta.append(("Source", Text(source, style=link_style)))
-    links = LinkNumbering()
+    links = LinkNumbering(find_post)
     markdown = converted.markdown
     body = _body_parts(markdown, styles.code_theme, links) if markdown else []
     notes = [] if body else [Text("(no text)", style=styles.no_text)]

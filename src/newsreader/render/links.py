@@ -12,7 +12,7 @@ Jekyll ``{% post_url %}`` or ``{% link %}`` into a link writes such an address (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -59,15 +59,29 @@ class ArticleLink:
         return linked_post_id(self.href)
 
 
-class LinkNumbering:
-    """Numbers the addresses of one article as its links are met, in reading order."""
+PostFinder = Callable[[str], str | None]
+"""The id of the post a link names (an id, or a Jekyll ``post_url`` name), None if none."""
 
-    def __init__(self) -> None:
+
+class LinkNumbering:
+    """Numbers the addresses of one article as its links are met, in reading order.
+
+    With ``find_post``, a link to a post that names it as Jekyll does
+    (``newsreader:2010-07-21-name``) is listed under the post's id, as `show` prints it and
+    the reader opens it.
+    """
+
+    def __init__(self, find_post: PostFinder | None = None) -> None:
         self._numbers: dict[str, int] = {}
+        self._find_post = find_post
         self.links: list[ArticleLink] = []
 
     def number(self, href: str, text: str) -> int:
         """The number of ``href``: its earlier one, or the next."""
+        name = linked_post_id(href) if self._find_post is not None else None
+        if name is not None and self._find_post is not None:
+            post_id = self._find_post(name)
+            href = post_href(post_id) if post_id is not None else href
         known = self._numbers.get(href)
         if known is not None:
             return known

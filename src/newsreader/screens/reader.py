@@ -63,6 +63,7 @@ class ReaderScreen(Screen[None]):
         self._generation = 0
         self.article_list = ArticleList(id="article-list")
         self.reading_pane = ReadingPane(id="reading-pane")
+        self.reading_pane.find_post = lambda name: self.model.archive.linked_post_id(name)
         self.sidebar = Sidebar(self.model, id="sidebar")
         self.search_bar = SearchBar(lambda text: self.feed.search(text), id="search")
         self.panes = Panes(self.sidebar, self.article_list, self.reading_pane)

@@ -38,7 +38,7 @@ from newsreader.render.layout import (
     layout_console,
     plain_article,
 )
-from newsreader.render.links import ArticleLink
+from newsreader.render.links import ArticleLink, PostFinder
 from newsreader.widgets.article_view import ArticleView
 
 WELCOME = Text.from_markup(
@@ -124,6 +124,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._rendered: LRUCache[str, RenderableType] = LRUCache(64)
         self._showing: str | Text | None = WELCOME
         self._styles = ArticleStyles()
+        self.find_post: PostFinder | None = None
+        """Gives the id of a post an article links to (set by the screen that knows them)."""
         self._shown = 0
         """Counts what was shown, so a late callback for an earlier article does nothing."""
         self._token = 0
@@ -250,7 +252,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._token += 1
         if not widths:  # not laid out yet, so no width to prepare for: lay out as it shows
             self._pending = None
-            article = self._rendered.get(post.id) or _converted(post, self._labels, self._styles)
+            article = self._rendered.get(post.id) or _converted(
+                post, self._labels, self._styles, self.find_post
+            )
             self._rendered[post.id] = article
             self._view.update(_highlighted(article, self.highlight_terms))
             if from_top:
@@ -262,6 +266,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             post,
             self._labels,
             self._styles,
+            self.find_post,
             self.highlight_terms,
             go_to,
             from_top,
@@ -427,6 +432,7 @@ class _PrepareOrder:
     post: Post
     labels: Mapping[str, str]
     styles: ArticleStyles
+    find_post: PostFinder | None
     terms: tuple[str, ...]
     go_to: GoTo | None
     from_top: bool
@@ -446,9 +452,11 @@ class _Prepared:
     layouts: list[ArticleLayout]
 
 
-def _converted(post: Post, labels: Mapping[str, str], styles: ArticleStyles) -> RenderableType:
+def _converted(
+    post: Post, labels: Mapping[str, str], styles: ArticleStyles, find_post: PostFinder | None
+) -> RenderableType:
     try:
-        return render_article(post, labels, styles)
+        return render_article(post, labels, styles, find_post=find_post)
     except Exception as error:  # one bad article must not end the reader
         return Text(f"This article could not be shown: {error}", style="bold red")
 
@@ -475,7 +483,11 @@ def _prepared_article(
             raise LayoutStopped("too slow")
 
     console = layout_console()
-    article = cached if cached is not None else _converted(order.post, order.labels, order.styles)
+    article = (
+        cached
+        if cached is not None
+        else _converted(order.post, order.labels, order.styles, order.find_post)
+    )
     shown = _highlighted(article, order.terms)
     try:
         stop_check()
