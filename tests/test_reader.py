@@ -1185,12 +1185,12 @@ def test_an_empty_archive_says_so(tmp_path: Path) -> None:
 def test_an_article_that_cannot_be_rendered_shows_a_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import newsreader.widgets.reading_pane as reading_pane
+    import newsreader.widgets.article_preparation as article_preparation
 
     def broken(*args: object, **kwargs: object) -> object:
         raise ValueError("the converter broke")
 
-    monkeypatch.setattr(reading_pane, "render_article", broken)
+    monkeypatch.setattr(article_preparation, "render_article", broken)
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         await pilot.press("enter")

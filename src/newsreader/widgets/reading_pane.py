@@ -10,13 +10,12 @@ plain text with a note saying why.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar
 
-from rich.console import Console, ConsoleOptions, RenderableType
+from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,20 +24,24 @@ from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from newsreader.archive import Post
 from newsreader.archive.text import clean_line
-from newsreader.render import MAX_MATCHES, Article, ArticleStyles, render_article
+from newsreader.render import MAX_MATCHES, Article, ArticleStyles
 from newsreader.render.layout import (
-    ArticleLayout,
-    LayoutStopped,
     MatchPlace,
-    lay_out,
-    layout_console,
-    plain_article,
 )
 from newsreader.render.links import ArticleLink, PostFinder
+from newsreader.widgets.article_preparation import (
+    TIME_LIMIT,
+    GoTo,
+    PreparedArticle,
+    PrepareOrder,
+    converted,
+    highlighted,
+    prepare_article,
+)
 from newsreader.widgets.article_view import ArticleView
 
 WELCOME = Text.from_markup(
@@ -51,11 +54,7 @@ MATCH_CONTEXT_LINES = 2
 
 PREPARE_WAIT = 0.1
 """Seconds an article may take to be prepared before "Opening…" replaces the one shown."""
-TIME_LIMIT = 1.5
-"""Seconds an article may take to convert and lay out before it is shown as plain text."""
-
-GoTo = Literal["first", "last"]
-__all__ = ["PREPARE_WAIT", "TIME_LIMIT", "ArticleView", "MatchPlace", "ReadingPane"]
+__all__ = ["PREPARE_WAIT", "TIME_LIMIT", "ArticleView", "GoTo", "MatchPlace", "ReadingPane"]
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -252,16 +251,16 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._token += 1
         if not widths:  # not laid out yet, so no width to prepare for: lay out as it shows
             self._pending = None
-            article = self._rendered.get(post.id) or _converted(
+            article = self._rendered.get(post.id) or converted(
                 post, self._labels, self._styles, self.find_post
             )
             self._rendered[post.id] = article
-            self._view.update(_highlighted(article, self.highlight_terms))
+            self._view.update(highlighted(article, self.highlight_terms))
             if from_top:
                 self.scroll_home(animate=False)
             self._when_laid_out(go_to)
             return
-        order = _PrepareOrder(
+        order = PrepareOrder(
             self._token,
             post,
             self._labels,
@@ -278,7 +277,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         options = self.app.console_options
         height = self.scrollable_content_region.height
         self.run_worker(
-            lambda: _prepared_article(order, cached, options, height),
+            lambda: prepare_article(order, cached, options, height),
             name="article",
             group="article",
             thread=True,
@@ -288,7 +287,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if from_top:  # most posts are ready before the reader could notice the wait
             self.set_timer(PREPARE_WAIT, lambda: self._say_opening(order))
 
-    def _say_opening(self, order: _PrepareOrder) -> None:
+    def _say_opening(self, order: PrepareOrder) -> None:
         if order.token == self._pending:
             title = clean_line(order.post.title) or "(untitled)"
             self._view.update(Text(f"Opening “{title}”…", style="dim italic"))
@@ -317,7 +316,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if event.worker.group != "article":
             return
         event.stop()
-        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, _Prepared):
+        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, PreparedArticle):
             self._install(event.worker.result)
         elif event.state is WorkerState.ERROR and self._pending is not None:
             self._pending = None
@@ -325,7 +324,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self._view.update(Text(f"This article could not be shown: {error}", style="bold red"))
             self._when_laid_out(None)
 
-    def _install(self, prepared: _Prepared) -> None:
+    def _install(self, prepared: PreparedArticle) -> None:
         order = prepared.order
         if order.token != self._pending:
             return  # shown already, or an older post's
@@ -422,102 +421,3 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.post_message(
             self.MatchesChanged(self.current_match, len(self.matches), searching=searching)
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _PrepareOrder:
-    """What the worker is to prepare, and what the pane does once it is shown."""
-
-    token: int
-    post: Post
-    labels: Mapping[str, str]
-    styles: ArticleStyles
-    find_post: PostFinder | None
-    terms: tuple[str, ...]
-    go_to: GoTo | None
-    from_top: bool
-    widths: tuple[int, ...]
-    """Narrower first: the next is laid out too only when the article fits the height."""
-    same: bool
-    """What is shown, laid out again at another width."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """An article the worker made ready: for the cache, as shown, and laid out."""
-
-    order: _PrepareOrder
-    article: RenderableType
-    shown: RenderableType
-    layouts: list[ArticleLayout]
-
-
-def _converted(
-    post: Post, labels: Mapping[str, str], styles: ArticleStyles, find_post: PostFinder | None
-) -> RenderableType:
-    try:
-        return render_article(post, labels, styles, find_post=find_post)
-    except Exception as error:  # one bad article must not end the reader
-        return Text(f"This article could not be shown: {error}", style="bold red")
-
-
-def _highlighted(article: RenderableType, terms: tuple[str, ...]) -> RenderableType:
-    return article.highlighted(terms) if isinstance(article, Article) else article
-
-
-def _prepared_article(
-    order: _PrepareOrder, cached: RenderableType | None, options: ConsoleOptions, height: int
-) -> _Prepared | None:
-    """In the worker thread: ``order``'s post converted (unless cached) and laid out.
-
-    None when the worker was cancelled (another post was opened). Past `TIME_LIMIT` the post
-    is laid out as plain text instead, with a note saying why.
-    """
-    worker = get_current_worker()
-    deadline = time.monotonic() + TIME_LIMIT
-
-    def stop_check() -> None:
-        if worker.is_cancelled:
-            raise LayoutStopped("cancelled")
-        if time.monotonic() > deadline:
-            raise LayoutStopped("too slow")
-
-    console = layout_console()
-    article = (
-        cached
-        if cached is not None
-        else _converted(order.post, order.labels, order.styles, order.find_post)
-    )
-    shown = _highlighted(article, order.terms)
-    try:
-        stop_check()
-        layouts = _layouts(shown, console, options, order.widths, height, stop_check)
-    except LayoutStopped:
-        if worker.is_cancelled:
-            return None
-        note = (
-            f"This article took longer than {TIME_LIMIT:g} s to lay out, so it is shown as"
-            " plain text, without its formatting."
-        )
-        article = shown = plain_article(order.post, note)
-        layouts = _layouts(shown, console, options, order.widths, height, None)
-    except Exception as error:  # Rich on a pathological article: say so, keep reading
-        article = shown = Text(f"This article could not be shown: {error}", style="bold red")
-        layouts = _layouts(shown, console, options, order.widths, height, None)
-    return _Prepared(order, article, shown, layouts)
-
-
-def _layouts(
-    renderable: RenderableType,
-    console: Console,
-    options: ConsoleOptions,
-    widths: tuple[int, ...],
-    height: int,
-    stop_check: Callable[[], None] | None,
-) -> list[ArticleLayout]:
-    layouts = [lay_out(renderable, console, options, widths[0], stop_check)]
-    for width in widths[1:]:
-        if len(layouts[-1].lines) > height:
-            break  # the scrollbar shows: the narrower width is the one
-        layouts.append(lay_out(renderable, console, options, width, stop_check))
-    return layouts
