@@ -264,7 +264,7 @@ def test_check_counts_drafts_unpublished_and_names_future_posts(
     assert main(["check", str(site)]) == 0
     out = capsys.readouterr().out
     assert "dates without an offset read in Asia/Tokyo (the timezone in _config.yml)" in out
-    assert "1 drafts and 1 unpublished posts" in out
+    assert "1 draft and 1 unpublished post," in out
     assert f"1 posts dated in the future (listed all the same): {name}" in out
     assert name in {row["id"] for row in listed(capsys, site)}
 

@@ -47,6 +47,7 @@ from newsreader.locations import config_path, data_dir
 from newsreader.resources import sample_posts_dir
 from newsreader.state import STATE_FILE_NAME, ReadingState, StateError, archive_key
 from newsreader.streams import carries_utf8, prepare_streams
+from newsreader.words import counted
 
 EXIT_USAGE = 2
 _PROGRESS_FROM: Final = 1000
@@ -371,7 +372,8 @@ def _check_notes(archive: Archive, load: LoadOptions) -> list[str]:
     notes.append(f"dates without an offset read in {name} ({source})")
     if drafts or unpublished:
         notes.append(
-            f"{drafts:,} drafts and {unpublished:,} unpublished posts, hidden unless asked for"
+            f"{counted(drafts, 'draft')} and {counted(unpublished, 'unpublished post')},"
+            " hidden unless asked for"
             " (list --drafts, --unpublished)"
         )
     if future:

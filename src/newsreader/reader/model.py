@@ -31,6 +31,7 @@ from pathlib import Path
 from newsreader.archive import Archive, Filter, LoadOptions, Post, Problem, load_post
 from newsreader.reader.feed import Batch
 from newsreader.reader.marks import ReadMarks
+from newsreader.words import counted
 
 MarkMode = str
 """``"open"``, ``"delay"`` or ``"key"``: when opening a post marks it read (the settings')."""
@@ -373,10 +374,10 @@ class ReaderModel:
         """What to say once the archive is loaded, and whether it is a warning."""
         archive = self.archive
         problems = len(archive.problems)
-        message = f"Loaded {archive.listed_count():,} posts"
+        message = f"Loaded {counted(archive.listed_count(), 'post')}"
         drafts, unpublished = archive.hidden_counts()
         if drafts or unpublished:
-            message += f" ({drafts:,} drafts and {unpublished:,} unpublished hidden)"
+            message += f" ({counted(drafts, 'draft')} and {unpublished:,} unpublished hidden)"
         if archive.skipped:
             message += f", skipped {len(archive.skipped):,} files"
         if problems:

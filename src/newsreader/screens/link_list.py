@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsreader.render.links import ArticleLink
+from newsreader.words import counted
 
 LinkChoice = tuple[Literal["open", "copy"], ArticleLink]
 """What the dialog returns: open or copy, and which link."""
@@ -37,7 +38,10 @@ class LinkListScreen(ModalScreen[LinkChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="links-dialog"):
             yield Static(
-                Text(f"{len(self._links)} links. Enter or o opens, y copies, escape closes."),
+                Text(
+                    f"{counted(len(self._links), 'link')}."
+                    " Enter or o opens, y copies, escape closes."
+                ),
                 id="links-summary",
             )
             yield OptionList(*(self._option(link) for link in self._links), id="links-list")

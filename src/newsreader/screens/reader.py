@@ -39,6 +39,7 @@ from newsreader.widgets.search_bar import SearchBar
 from newsreader.widgets.sidebar import Sidebar
 from newsreader.widgets.status_line import StatusLine
 from newsreader.widgets.timeline import Timeline
+from newsreader.words import counted
 
 VIEWS = {
     UNREAD: View.UNREAD,
@@ -160,7 +161,7 @@ class ReaderScreen(Screen[None]):
             message, warn = self.model.loaded_message()
             self.notify(message, severity="warning" if warn else "information", timeout=4)
         elif batch.arrived:
-            self.notify(f"{batch.arrived:,} new posts arrived", timeout=4)
+            self.notify(f"{counted(batch.arrived, 'new post')} arrived", timeout=4)
 
     # --- showing the model -----------------------------------------------------------------
 
