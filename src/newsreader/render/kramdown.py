@@ -17,7 +17,8 @@ _TOC_MARK = re.compile(r"^ {0,3}\{:\s*toc\s*\}[ \t]*$")
 _TOC_ITEM = re.compile(r"^ {0,3}(?:[*+-]|1\.)\s+(?:TOC|Table of Contents)\s*$", re.IGNORECASE)
 _SPAN_MARK = re.compile(r"\{:(?!:)[^{}\n]*\}")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
-_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
+_COMMENT_OPEN = "{::comment}"
+_COMMENT_CLOSE = re.compile(r"\{:/(?:comment)?\}")
 _NOMARKDOWN = re.compile(r"\{::nomarkdown\}|\{:/nomarkdown\}|\{:/\}")
 
 
@@ -25,7 +26,7 @@ def strip_kramdown(text: str) -> str:
     """``text`` without kramdown's attribute lists and extension tags (see the module)."""
     if "{:" not in text:
         return text
-    text = _NOMARKDOWN.sub("", _COMMENT.sub("", text))
+    text = _NOMARKDOWN.sub("", _without_comments(text))
     kept: list[str] = []
     fence: str | None = None
     for line in text.split("\n"):
@@ -49,6 +50,19 @@ def strip_kramdown(text: str) -> str:
             continue
         kept.append(_strip_spans(line) if "{:" in line else line)
     return "\n".join(kept)
+
+
+def _without_comments(text: str) -> str:
+    # A scan, not a lazy pattern: that rescans the rest from every comment left open.
+    pieces, pos = [], 0
+    while (start := text.find(_COMMENT_OPEN, pos)) != -1:
+        close = _COMMENT_CLOSE.search(text, start + len(_COMMENT_OPEN))
+        if close is None:
+            break  # no later comment can close either
+        pieces.append(text[pos:start])
+        pos = close.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _strip_spans(line: str) -> str:
