@@ -398,6 +398,24 @@ def _bodies(big: bool) -> Entries:
             lambda: "---\ndate: 2022-02-02\n---\n# a" + " " * 100_000 + "b\n",
         ),
         # end of round two: html
+        # round two: liquid
+        body + "liquid-unclosed-include-40k.md": (
+            "load: {% include  40,000 times, never closed; the text before it shows",
+            lambda: _head("Liquid include") + "<p>前文。</p>\n" + "{% include " * 40_000,
+        ),
+        body + "liquid-highlight-40k.md": (
+            "load: {% highlight x %} 40,000 times, never ended",
+            lambda: _head("Liquid highlight") + "<p>前文。</p>\n" + "{% highlight x %}" * 40_000,
+        ),
+        body + "liquid-raw-40k.md": (
+            "load: {% raw %} 40,000 times, never ended",
+            lambda: _head("Liquid raw") + "<p>前文。</p>\n" + "{% raw %}a" * 40_000,
+        ),
+        body + "liquid-braces-1mb.md": (
+            "load: 1 MB of {",
+            lambda: _head("Liquid braces") + "<p>前文。</p>\n" + "{" * 1_000_000,
+        ),
+        # end of round two: liquid
     }
     if big:
         entries[body + "50mb.html"] = ("skip: 50 MB of HTML, over the size limit", _big_file)

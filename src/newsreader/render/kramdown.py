@@ -21,7 +21,8 @@ _TOC_MARK = re.compile(r"^ {0,3}\{:\s*toc\s*\}[ \t]*$")
 _TOC_ITEM = re.compile(r"^ {0,3}(?:[*+-]|1\.)\s+(?:TOC|Table of Contents)\s*$", re.IGNORECASE)
 _SPAN_MARK = re.compile(r"\{:(?!:)[^{}\n]*\}")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
-_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
+_COMMENT_OPEN = "{::comment}"
+_COMMENT_CLOSE = re.compile(r"\{:/(?:comment)?\}")
 _NOMARKDOWN = re.compile(r"\{::nomarkdown\}|\{:/nomarkdown\}|\{:/\}")
 _LANGUAGE = re.compile(r"""(?:\.|class=["']?(?:[^"'}]*\s)?)language-([A-Za-z0-9_+#-]+)""")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
@@ -32,7 +33,7 @@ def strip_kramdown(text: str) -> str:
     """``text`` without kramdown's attribute lists and extension tags (see the module)."""
     if "{:" not in text:
         return text
-    text = _NOMARKDOWN.sub("", _COMMENT.sub("", text))
+    text = _NOMARKDOWN.sub("", _without_comments(text))
     kept: list[str] = []
     fence: str | None = None
     fence_start = 0  # in ``kept``, the opening line of the open fenced block
@@ -93,6 +94,19 @@ def _fence_code(kept: list[str], start: int, language: str) -> None:
     longest = max((len(run) for line in code for run in _BACKTICKS.findall(line)), default=2)
     fence = "`" * max(3, longest + 1)
     kept[start:] = [fence + language, *code, fence]
+
+
+def _without_comments(text: str) -> str:
+    # A scan, not a lazy pattern: that rescans the rest from every comment left open.
+    pieces, pos = [], 0
+    while (start := text.find(_COMMENT_OPEN, pos)) != -1:
+        close = _COMMENT_CLOSE.search(text, start + len(_COMMENT_OPEN))
+        if close is None:
+            break  # no later comment can close either
+        pieces.append(text[pos:start])
+        pos = close.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _strip_spans(line: str) -> str:

@@ -15,7 +15,8 @@ sees them:
 
 ``{{ site.… }}`` and ``{{ page.… }}`` take their values from `LiquidContext`; what is unknown
 renders empty, as in Jekyll. A body the engine cannot render at all (a broken tag) has every
-tag and output removed, with a note saying so.
+tag and output removed, with a note saying so, and so has a body the engine would take more than
+linear time to read (`liquid_scan.lexing_cost`): every step here is linear in the body.
 """
 
 from __future__ import annotations
@@ -32,21 +33,19 @@ from newsreader.archive.post import Post
 from newsreader.archive.site import site_variables
 
 from .links import post_href
+from .liquid_scan import lexing_cost, remove_liquid, replace_highlights, replace_includes
 
 LOOP_LIMIT = 1_000
 """Loop iterations one body may run, all loops together."""
 OUTPUT_LIMIT = 400_000
 """Characters one body may render to."""
+LEXING_BUDGET_PER_CHAR = 8
+LEXING_BUDGET = 1_000_000
+"""What the engine's lexer may scan for a body (see `lexing_cost`): per character, plus this."""
 REMOVED_NOTE = "[Liquid template removed: it cannot be shown]"
 
-_HIGHLIGHT = re.compile(
-    r"\{%-?\s*highlight\s+([A-Za-z0-9_+#.-]*)[^%]*?-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}",
-    re.DOTALL,
-)
 _POST_LINK = re.compile(r"\{%-?\s*(?:post_url|link)\s+([^\s%]+)[^%]*?-?%\}")
-_INCLUDE = re.compile(r"\{%-?\s*include(?:_relative)?\s+(.*?)\s*-?%\}", re.DOTALL)
 _INCLUDE_NAME = re.compile(r"^((?:\{\{.*?\}\}|[^\s{])+)")
-_ANY_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 _BACKTICKS = re.compile(r"`{3,}")
 _FENCE_PADDING = re.compile(
     r"^(`{3,}[A-Za-z0-9_+#.-]*\n)(?:[ \t]*\n)+|\n(?:[ \t]*\n)+(?=`{3,}$)", re.M
@@ -95,26 +94,32 @@ def render_liquid(text: str, context: LiquidContext | None = None) -> str:
     """``text`` with its Liquid rendered (see the module docstring); never raises."""
     if not has_liquid(text):
         return text
-    text = _HIGHLIGHT.sub(_fenced, text)
+    text = replace_highlights(text, _fenced)
     text = _POST_LINK.sub(lambda m: post_href(m.group(1)), text)
-    text = _INCLUDE.sub(_include_note, text)
+    text = replace_includes(text, _include_note)
+    if lexing_cost(text) > LEXING_BUDGET_PER_CHAR * len(text) + LEXING_BUDGET:
+        return _removed(text)
     context = context or LiquidContext()
     try:
         template = _ENVIRONMENT.from_string(text)
         rendered = template.render(site=dict(context.site), page=dict(context.page))
     except (LiquidError, RecursionError, ValueError, TypeError, ArithmeticError):
-        return _ANY_LIQUID.sub("", text).rstrip() + f"\n\n{REMOVED_NOTE}\n"
+        return _removed(text)
     # Jekyll strips a highlighted block: the blank lines its tags leave are not code.
     return _FENCE_PADDING.sub(lambda m: m.group(1) or "\n", rendered)
 
 
-def _fenced(match: re.Match[str]) -> str:
-    language, code = match.group(1), match.group(2).strip("\n")
+def _removed(text: str) -> str:
+    return remove_liquid(text).rstrip() + f"\n\n{REMOVED_NOTE}\n"
+
+
+def _fenced(language: str, code: str) -> str:
+    code = code.strip("\n")
     fence = "`" * max([3, *(len(run) + 1 for run in _BACKTICKS.findall(code))])
     # As in Jekyll, the code is Liquid too: a `raw` inside keeps what must show as typed.
     return f"\n\n{fence}{language}\n{code}\n{fence}\n\n"
 
 
-def _include_note(match: re.Match[str]) -> str:
-    name = _INCLUDE_NAME.match(match.group(1).strip())
+def _include_note(what: str) -> str:
+    name = _INCLUDE_NAME.match(what.strip())
     return f"[include: {name.group(1) if name else 'file'}]"
