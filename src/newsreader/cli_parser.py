@@ -181,9 +181,16 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         description="Print one article, rendered (plain text when piped).",
     )
     show.add_argument(
-        "target", nargs="+", metavar="[PATH] ID", help="the archive folder and the post's id"
+        "target",
+        nargs="+",
+        metavar="[PATH] ID",
+        help="the archive folder and the post's id (or its name as Jekyll's post_url gives it)",
     )
-    show.add_argument("--width", type=int, help="wrap at this many columns")
+    show.add_argument(
+        "--width",
+        type=int,
+        help="wrap at this many columns (default: the terminal's; piped, one line a paragraph)",
+    )
     _global_options(show)
 
     categories = commands.add_parser(
