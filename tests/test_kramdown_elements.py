@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from rich.console import Console, RenderableType
+from test_jekyll_markup import post_with_body
 
-from newsreader.archive import Post
 from newsreader.cli import main
 from newsreader.render import MATCH_KEY, render_article
 
@@ -27,20 +26,6 @@ DEFINITIONS = "Intro.\n\nApple\n: A fruit.\n: A company.\n\nOrange\n: A citrus f
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _post(body: str) -> Post:
-    post_id = "_posts/2020-01-02-x.md"
-    return Post(
-        id=post_id,
-        path=Path("/archive") / post_id,
-        title="T",
-        date=datetime(2020, 1, 2, tzinfo=UTC),
-        categories=(),
-        tags=(),
-        source_url=None,
-        body=body,
-    )
-
-
 def _printed(renderable: RenderableType, width: int = 60, *, styled: bool = False) -> str:
     out = io.StringIO()
     console = Console(
@@ -51,7 +36,7 @@ def _printed(renderable: RenderableType, width: int = 60, *, styled: bool = Fals
 
 
 def _body_lines(body: str, width: int = 60) -> list[str]:
-    shown = _printed(render_article(_post(body)), width).split("─" * 10, 1)[1]
+    shown = _printed(render_article(post_with_body(body)), width).split("─" * 10, 1)[1]
     return [line.rstrip() for line in shown.split("\n")[1:] if line.strip()]
 
 
@@ -95,13 +80,13 @@ def test_text_like_an_inline_footnote_is_shown_as_typed_as_kramdown_does() -> No
 
 
 def test_footnote_markers_are_not_link_numbers() -> None:
-    article = render_article(_post("See [it](https://example.com)[^1].\n\n[^1]: A note."))
+    article = render_article(post_with_body("See [it](https://example.com)[^1].\n\n[^1]: A note."))
     assert [link.href for link in article.links] == ["https://example.com"]
     assert _body_lines("See [it](https://example.com)[^1].\n\n[^1]: A note.")[0] == "See it[1]⁽¹⁾."
 
 
 def test_search_matches_are_marked_in_footnotes_and_definition_lists() -> None:
-    article = render_article(_post(f"{FOOTNOTES}\n\n{DEFINITIONS}"))
+    article = render_article(post_with_body(f"{FOOTNOTES}\n\n{DEFINITIONS}"))
     # In reading order: the notes come last.
     assert _marked(article.highlighted(["Yunnan", "Apple", "company"])) == [
         "Apple",
@@ -139,7 +124,7 @@ def test_definition_list_terms_are_bold_and_definitions_indented() -> None:
         "    A citrus fruit.",
         "End.",
     ]
-    styled = _printed(render_article(_post(DEFINITIONS)), styled=True)
+    styled = _printed(render_article(post_with_body(DEFINITIONS)), styled=True)
     assert "\x1b[1mApple" in styled
     assert ": A fruit" not in _ANSI.sub("", styled)
 
@@ -166,7 +151,7 @@ def test_reference_links_are_numbered_links_and_their_definitions_never_show(
         "[docs]: https://example.com/docs\n"
         '  [HOME]: https://example.com/ "Title"'
     )
-    article = render_article(_post(body))
+    article = render_article(post_with_body(body))
     assert [link.href for link in article.links] == [
         "https://example.com/docs",
         "https://example.com/",
@@ -206,7 +191,7 @@ def test_entities_show_as_characters_but_as_typed_in_code() -> None:
 
 
 def _colours(body: str) -> set[str]:
-    styled = _printed(render_article(_post(body)), styled=True)
+    styled = _printed(render_article(post_with_body(body)), styled=True)
     return set(re.findall(r"\x1b\[38;2;[0-9;]+m", styled))
 
 
