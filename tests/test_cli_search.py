@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsreader import cli
 from newsreader.archive import Filter, LoadOptions, load_archive, parse_date_spec
 from newsreader.archive.index import ArchiveIndex, default_index_dir
 from newsreader.archive.query import search_text
-from newsreader.cli import main
+from newsreader.cli import common, main
+from newsreader.cli.posts import post_record
 from newsreader.state import ReadingState
 
 pytestmark = pytest.mark.usefixtures("plain_environment")
@@ -194,7 +194,7 @@ def test_json_records_are_those_of_the_loaded_posts(capsys, archive: Path):
         terms = Filter(text=text).terms
         matches = {post.id for post in loaded.posts if terms.matches(search_text(post))}
         shown = loaded.filter(Filter(text=text), matches)
-        wanted = [cli._post_record(post, loaded) for post in shown]
+        wanted = [post_record(post, loaded) for post in shown]
         assert [json.loads(line) for line in out.splitlines()] == wanted
 
 
@@ -303,7 +303,7 @@ def test_an_index_failing_after_the_refresh_falls_back_to_memory(
 def test_json_has_no_progress_text_when_piped(
     capsys, archive: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(cli, "_PROGRESS_FROM", 1)  # even a tiny refresh would draw the bar
+    monkeypatch.setattr(common, "PROGRESS_FROM", 1)  # even a tiny refresh would draw the bar
     code, out, err = run(capsys, "list", archive, "--json")
     assert (code, err) == (0, "")
     assert len([json.loads(line) for line in out.splitlines()]) == len(POSTS)
@@ -316,7 +316,7 @@ def test_the_progress_bar_goes_to_a_terminal_stderr_only(
     code, out, err = run(capsys, "list", archive, "--json")
     assert (code, err) == (0, "")  # a few files: no bar
     os.utime(archive / PORT, (1, 1))
-    monkeypatch.setattr(cli, "_PROGRESS_FROM", 1)
+    monkeypatch.setattr(common, "PROGRESS_FROM", 1)
     code, out, err = run(capsys, "list", archive, "--json", "--search=港")
     assert code == 0
     assert "reading files" in err
