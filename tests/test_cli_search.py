@@ -112,7 +112,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str
 def listed(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> list[str]:
     """The ids `list --json` prints; it must succeed and say nothing on stderr."""
     code, out, err = run(capsys, "list", root, "--json", *args)
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, "") if out else (1, "newsreader: No posts match.\n")
     return [json.loads(line)["id"] for line in out.splitlines()]
 
 
@@ -191,22 +191,22 @@ def test_json_records_are_those_of_the_loaded_posts(capsys, archive: Path):
     for text in ("", "市场", "green"):
         code, out, _ = run(capsys, "list", archive, "--json", f"--search={text}")
         assert code == 0
+        unmarked = {"read": False, "starred": False}
         terms = Filter(text=text).terms
         matches = {post.id for post in loaded.posts if terms.matches(search_text(post))}
         shown = loaded.filter(Filter(text=text), matches)
-        wanted = [post_record(post, loaded) for post in shown]
+        wanted = [post_record(post, loaded.labels) | unmarked for post in shown]
         assert [json.loads(line) for line in out.splitlines()] == wanted
 
 
 def test_the_table_lists_the_matches(capsys, archive: Path):
     code, out, err = run(capsys, "list", archive, "--search=港")
     assert (code, err) == (0, "")
-    lines = out.splitlines()
-    assert "title" in lines[0]
-    assert [line.split()[-1] for line in lines[1:]] == [PORT, SHOP]
-    assert "临江晨报" in lines[1]  # the category's label
-    code, out, _ = run(capsys, "list", archive, "--search=不存在的词")
-    assert (code, out.strip()) == (0, "No posts match.")
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert [row[0] for row in rows] == [PORT, SHOP]
+    assert rows[0][3] == "临江晨报"  # the category's label
+    code, out, err = run(capsys, "list", archive, "--search=不存在的词")
+    assert (code, out, err) == (1, "", "newsreader: No posts match.\n")
 
 
 def test_search_combines_with_starred_and_unread(capsys, archive: Path, tmp_path: Path):

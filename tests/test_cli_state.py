@@ -65,14 +65,25 @@ def test_list_unread_and_starred(capsys, oddities: Path, posts: list[Post], tmp_
     assert listed_ids(limited) == listed_ids(unread)[:2]
 
 
+def test_list_json_says_whether_each_post_is_read_and_starred(
+    capsys, oddities: Path, posts: list[Post], tmp_path: Path
+):
+    with store(tmp_path) as state:
+        state.set_read([posts[0], posts[1]])
+        state.set_starred([posts[1], posts[2]])
+    _, out, _ = run(capsys, "list", oddities, "--json", "--limit", "4")
+    marks = [(record["read"], record["starred"]) for record in map(json.loads, out.splitlines())]
+    assert marks == [(True, False), (True, True), (False, True), (False, False)]
+
+
 def test_list_unread_with_no_marks_lists_everything_and_writes_nothing(
     capsys, oddities: Path, tmp_path: Path
 ):
     _, everything, _ = run(capsys, "list", oddities)
     code, unread, err = run(capsys, "list", oddities, "--unread")
     assert (code, err, unread) == (0, "", everything)
-    _, starred, _ = run(capsys, "list", oddities, "--starred")
-    assert starred.strip() == "No posts match."
+    code, starred, err = run(capsys, "list", oddities, "--starred")
+    assert (code, starred, err) == (1, "", "newsreader: No posts match.\n")
     assert not (tmp_path / "data").exists()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
@@ -16,7 +17,7 @@ from typing import Final
 from newsreader import __version__
 from newsreader.archive import DATE_SPEC_HELP
 
-__all__ = ["READ", "SUBCOMMANDS", "parse_arguments"]
+__all__ = ["READ", "SHELLS", "SUBCOMMANDS", "completion_parser", "parse_arguments"]
 
 SUBCOMMANDS: Final = (
     "list",
@@ -27,8 +28,12 @@ SUBCOMMANDS: Final = (
     "import-state",
     "config",
     "index",
+    "completion",
 )
 """The commands, in the order the help lists them."""
+
+SHELLS: Final = ("bash", "zsh")
+"""The shells ``newsreader completion`` writes a script for."""
 
 READ: Final = "read"
 """The hidden command ``newsreader [PATH]`` runs: the words given are never taken for it."""
@@ -82,6 +87,37 @@ class _HelpFormatter(argparse.HelpFormatter):
         if isinstance(action, argparse._SubParsersAction):
             return "".join(self._format_action(command) for command in action._get_subactions())
         return super()._format_action(action)
+
+
+class _CommandHelpFormatter(argparse.HelpFormatter):
+    """Fills the description and epilog paragraph by paragraph, keeping indented lines (the
+    "Exit status" table) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = []
+        for paragraph in text.split("\n\n"):
+            if paragraph.startswith(" ") or "\n " in paragraph:
+                paragraphs.append(textwrap.indent(paragraph, indent))
+            else:
+                paragraphs.append(super()._fill_text(paragraph, width, indent))
+        return "\n\n".join(paragraphs)
+
+
+def _exit_status(*lines: str) -> str:
+    """A command's "Exit status" epilog: ``lines`` as ``CODE  meaning``."""
+    return "Exit status:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+_USAGE_STATUS = "2  a bad argument: an unknown option, folder or time zone"
+
+
+def completion_parser() -> argparse.ArgumentParser:
+    """The grammar without the reader's hidden command, for the completion scripts."""
+    parser = _parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.choices.pop(READ, None)
+    return parser
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,11 +185,27 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     listing = commands.add_parser(
         "list",
         help="list posts, newest first",
-        description="List posts, newest first: a table on a terminal, or JSON lines.",
-        epilog=f"SPEC is {DATE_SPEC_HELP}.",
+        formatter_class=_CommandHelpFormatter,
+        description="List posts, newest first. On a terminal, a table of each post's date "
+        "and time, title and category label (and its id when the terminal is wide enough "
+        "for it whole); only the title is cut to fit. Into a pipe or a file, one line per post "
+        "of tab-separated fields, each whole: id, date (ISO 8601 with its offset), category "
+        "slug, category label, title (a backslash, tab, newline and carriage return in a "
+        "field are written \\\\, \\t, \\n, \\r, other control characters \\xHH). With "
+        "--json, one JSON object per line.",
+        epilog=f"SPEC is {DATE_SPEC_HELP}.\n\n"
+        + _exit_status(
+            "0  posts were listed",
+            "1  no post matches (said on stderr)",
+            _USAGE_STATUS + ", category or date filter",
+        ),
     )
     _path_argument(listing)
-    listing.add_argument("--category", metavar="C", help="only posts in category C (its slug)")
+    listing.add_argument(
+        "--category",
+        metavar="C",
+        help="only posts in category C: its slug or its label, in any case",
+    )
     listing.add_argument("--tag", metavar="T", help="only posts tagged T")
     listing.add_argument("--date", metavar="SPEC", help="only posts in this date range")
     listing.add_argument(
@@ -171,20 +223,43 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "--unpublished", action="store_true", help="also list posts marked 'published: false'"
     )
     listing.add_argument("--limit", metavar="N", type=int, help="at most N posts")
-    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per line: id, path, title, date, categories, labels, tags, "
+        "source_url, problems, read, starred",
+    )
     _global_options(listing)
 
     show = commands.add_parser(
         "show",
-        usage="newsreader show [-h] [--width WIDTH] [--version] [--tz ZONE] [PATH] ID",
-        help="print one article",
-        description="Print one article, rendered (plain text when piped).",
+        usage="newsreader show [-h] [--width WIDTH] [--no-pager] [--version] [--tz ZONE] "
+        "[PATH] ID [ID ...]",
+        help="print articles",
+        formatter_class=_CommandHelpFormatter,
+        description="Print articles, rendered: on a terminal styled, through the pager "
+        "($NEWSREADER_PAGER, else $PAGER, else less; none when it is empty or cat); into a "
+        "pipe or a file as plain text. Several articles each start with a line naming "
+        "the post (a rule on a terminal, '==> ID <==' in plain text, as head does).",
+        epilog=_exit_status(
+            "0  every article was printed",
+            "1  some post was not found or could not be read (the others are printed)",
+            _USAGE_STATUS + ", a post file outside the archive",
+        ),
     )
     show.add_argument(
         "target",
         nargs="+",
         metavar="[PATH] ID",
-        help="the archive folder and the post's id (or its name as Jekyll's post_url gives it)",
+        help="the archive folder (or a name from [archives]), then the posts: each an id, "
+        "its name as Jekyll's post_url gives it, or the post's file (absolute or from the "
+        "working folder). The first of several words is PATH unless it names a post (a file, "
+        "or a word ending in .md, .markdown or .html or starting like 2022-03-31-). Without "
+        "PATH, a post file's archive is the folder above it holding _config.yml, else the one "
+        "holding its _posts folder; other posts are looked for in the default archive",
+    )
+    show.add_argument(
+        "--no-pager", action="store_true", help="print to the terminal, not through the pager"
     )
     show.add_argument(
         "--width",
@@ -194,17 +269,31 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     _global_options(show)
 
     categories = commands.add_parser(
-        "categories", help="categories with labels and counts", description="List categories."
+        "categories",
+        help="categories with labels and counts",
+        formatter_class=_CommandHelpFormatter,
+        description="List categories, most posts first: a table on a terminal; into a pipe "
+        "or a file one line per category of tab-separated fields (count as a bare number, "
+        "slug, label; escaped as list escapes them).",
+        epilog=_exit_status("0  the categories were listed", "1  no posts found", _USAGE_STATUS),
     )
     _path_argument(categories)
     categories.add_argument("--by-name", action="store_true", help="sort by name, not count")
+    categories.add_argument(
+        "--json", action="store_true", help="one JSON object per line: slug, label, count"
+    )
     _global_options(categories)
 
     check = commands.add_parser(
         "check",
         help="load everything and report problems",
-        description="Load every file and print a summary and each problem as 'path: message'. "
-        "Exits 0 when no file was skipped, 1 otherwise.",
+        formatter_class=_CommandHelpFormatter,
+        description="Load every file and print a summary and each problem as 'path: message'.",
+        epilog=_exit_status(
+            "0  every file was loaded (some perhaps with recovered problems)",
+            "1  a file was skipped, or no post was found",
+            _USAGE_STATUS,
+        ),
     )
     _path_argument(check)
     _global_options(check)
@@ -215,6 +304,8 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="write the archive's read marks and stars as JSON",
         description="Write every read mark and star of the archive as JSON, to FILE or to the "
         "standard output. With one argument, a folder is taken as PATH, anything else as FILE.",
+        formatter_class=_CommandHelpFormatter,
+        epilog=_exit_status("0  the marks were written", "1  they could not be", _USAGE_STATUS),
     )
     export_state.add_argument(
         "target", nargs="*", metavar="[PATH] [FILE]", help="the archive folder; the JSON file"
@@ -227,7 +318,14 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="merge read marks and stars from an export",
         description="Merge marks from a file written by export-state into the archive's: a "
         "mark set on either side stays set unless the other side unset it later. Reads the "
-        "standard input when FILE is '-'. Exits 1 when some entries were not valid marks.",
+        "standard input when FILE is '-'.",
+        formatter_class=_CommandHelpFormatter,
+        epilog=_exit_status(
+            "0  every mark was merged",
+            "1  some entries were not valid marks (the others are merged), or the file could "
+            "not be read",
+            _USAGE_STATUS,
+        ),
     )
     import_state.add_argument(
         "target", nargs="+", metavar="[PATH] FILE", help="the archive folder; the JSON file"
@@ -239,6 +337,8 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="the settings file and the settings in effect",
         description="Print the settings file's path and every setting in effect, with the "
         "line it came from or 'default'. Exits 1 when the file has problems.",
+        formatter_class=_CommandHelpFormatter,
+        epilog=_exit_status("0  the settings file has no problems", "1  it has problems"),
     )
     _global_options(config, tz=False)
 
@@ -247,9 +347,31 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="build or refresh the on-disk index the reader starts from",
         description="Build or refresh the archive's index (a cache in the user cache folder: "
         "deleting it loses nothing). Only new and changed files are read again.",
+        formatter_class=_CommandHelpFormatter,
+        epilog=_exit_status("0  the index is up to date", _USAGE_STATUS),
     )
     _path_argument(index)
     index.add_argument(
         "--rebuild", action="store_true", help="forget the index and read every file again"
     )
     _global_options(index)
+
+    completion = commands.add_parser(
+        "completion",
+        usage="newsreader completion [-h] {bash,zsh}",
+        help="print the shell completion script (bash or zsh)",
+        formatter_class=_CommandHelpFormatter,
+        description="Print the script that completes newsreader's commands, options, "
+        "categories (those of the archive on the command line) and archive names in bash or "
+        "zsh. To install it, for bash add to ~/.bashrc:\n\n"
+        '  eval "$(newsreader completion bash)"\n\n'
+        "for zsh write it to a folder of $fpath, before compinit runs in ~/.zshrc:\n\n"
+        "  newsreader completion zsh > ~/.zfunc/_newsreader\n"
+        "  # in ~/.zshrc: fpath=(~/.zfunc $fpath); autoload -U compinit; compinit",
+        epilog=_exit_status("0  the script was printed", "2  no shell, or an unknown one"),
+    )
+    completion.add_argument("shell", nargs="?", choices=SHELLS, help="the shell")
+    # What the script's functions ask for as one completes: names, one a line.
+    completion.add_argument("--list", choices=("categories", "archives"), help=argparse.SUPPRESS)
+    completion.add_argument("--words", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    _global_options(completion, tz=False)

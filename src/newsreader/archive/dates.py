@@ -103,10 +103,11 @@ def read_post_date(value: object, tz: tzinfo) -> tuple[datetime, bool] | None:
 
 
 class DateSpecError(ValueError):
-    """A date filter that does not follow the grammar; its message lists the accepted forms."""
+    """A date filter that does not follow the grammar; its message lists the accepted forms,
+    or says what else is wrong with it (``reason``)."""
 
-    def __init__(self, spec: str) -> None:
-        super().__init__(f"not a date filter: {spec!r}. Use {DATE_SPEC_HELP}.")
+    def __init__(self, spec: str, reason: str | None = None) -> None:
+        super().__init__(reason or f"not a date filter: {spec!r}. Use {DATE_SPEC_HELP}.")
         self.spec = spec
 
 
@@ -135,7 +136,8 @@ def parse_date_spec(spec: str, tz: tzinfo, now: datetime | None = None) -> DateR
         start = _period(first, today, spec)[0] if first else None
         end = _period(last, today, spec)[1] if last else None
         if start and end and end <= start:
-            raise DateSpecError(spec)
+            reason = f"the date range {spec!r} is reversed: write {last.strip()}..{first.strip()}"
+            raise DateSpecError(spec, reason)
     else:
         start, end = _period(text, today, spec)
     return DateRange(

@@ -18,6 +18,7 @@ from newsreader.archive import LoadOptions
 from newsreader.archive.scan import utf8_name
 from newsreader.cli.checks import check_command, config_command, index_command
 from newsreader.cli.common import CliError, load_options, resolve_root, user_settings
+from newsreader.cli.completion import completion_command
 from newsreader.cli.posts import categories_command, list_command, show_command
 from newsreader.cli.state import export_state, import_state
 from newsreader.cli_parser import READ, parse_arguments
@@ -67,4 +68,5 @@ _COMMANDS: Final[dict[str, _Command]] = {
     "import-state": import_state,
     "config": config_command,
     "index": index_command,
+    "completion": completion_command,
 }
