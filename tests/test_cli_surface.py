@@ -163,6 +163,8 @@ def test_an_unknown_category_is_a_usage_error_naming_the_nearest(capsys, odditie
     assert err.startswith("newsreader: no category 'nanfangwnag'; did you mean 'nanfangwang'")
     code, _, err = run(capsys, "list", oddities, "--category", "南方网")
     assert code == 2 and "did you mean '南方网新闻'" in err
+    code, out, err = run(capsys, "list", oddities, "--category", "")  # not "no label"
+    assert (code, out) == (2, "") and err.startswith("newsreader: no category ''")
 
 
 def test_a_reversed_date_range_is_called_reversed(capsys, oddities: Path):

@@ -358,7 +358,7 @@ def test_the_hostile_archive_s_twins_are_posts_of_their_own(tmp_path: Path):
 
 
 def test_a_post_dated_before_the_year_1000_keeps_four_digit_years(
-    make_post, capsys, write, tmp_path
+    make_post, capsys, write, tmp_path, monkeypatch
 ):
     # glibc's strftime writes the year 1 as "1": the list's date column shifted by three cells.
     from rich.console import Console
@@ -377,4 +377,7 @@ def test_a_post_dated_before_the_year_1000_keeps_four_digit_years(
     front = "---\ntitle: The earliest post\ndate: 0001-01-01 00:00:00 +0000\n---\nx\n"
     write("_posts/old.md", front)
     assert cli_main(["list", str(tmp_path), "--tz", "UTC"]) == 0
-    assert "0001-01-01 00:00" in capsys.readouterr().out
+    assert "\t0001-01-01T00:00:00+00:00\t" in capsys.readouterr().out  # piped: ISO 8601
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # on a terminal, the table
+    assert cli_main(["list", str(tmp_path), "--tz", "UTC"]) == 0
+    assert "\n0001-01-01 00:00  The earliest post" in capsys.readouterr().out

@@ -173,7 +173,7 @@ def test_show_on_a_terminal_is_styled_and_ends_with_references(
     capsys, archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
-    out = show(capsys, "--width", "100", archive, LINKED)
+    out = show(capsys, "--width", "100", "--no-pager", archive, LINKED)
     assert ESC in out
     assert "References" in out
     assert f" 2. {LONG_URL}" in out

@@ -21,7 +21,9 @@ def category_slug(given: str, categories: Iterable[Category]) -> str:
     known = list(categories)
     wanted = given.casefold()
     for category in known:
-        if wanted in (category.slug.casefold(), (category.label or "").casefold()):
+        if wanted == category.slug.casefold() or (
+            category.label and wanted == category.label.casefold()
+        ):
             return category.slug
     names = {category.slug.casefold(): category.slug for category in known}
     names |= {category.label.casefold(): category.label for category in known if category.label}
