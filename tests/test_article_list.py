@@ -264,7 +264,7 @@ def test_enter_and_l_open_the_post_under_the_cursor() -> None:
         await pilot.pause()
         assert [p.id for p in app.opened] == ["posts/1.md"]
         assert al.opened_id == "posts/1.md"
-        assert cursor_line(al).startswith("▶  ")
+        assert cursor_line(al).startswith("▶   ")
         await pilot.press("j", "l")
         await pilot.pause()
         assert [p.id for p in app.opened] == ["posts/1.md", "posts/2.md"]
@@ -279,7 +279,7 @@ def test_the_app_can_mark_the_opened_post() -> None:
     async def scenario(app: ListApp, al: ArticleList, pilot: Pilot[None]) -> None:
         al.opened_id = "posts/4.md"
         await pilot.pause()
-        assert lines(al)[4].startswith("▶  ")
+        assert lines(al)[4].startswith("▶   ")
         assert not lines(al)[0].startswith("▶")
         al.opened_id = None
         await pilot.pause()
@@ -305,7 +305,7 @@ def test_the_mouse_wheel_scrolls_the_view() -> None:
         await pilot.pause()
         assert al.scroll_offset.y > 0
         assert lines(al)[0].startswith(
-            f"   {format_date(START + timedelta(hours=al.scroll_offset.y), True)} "
+            f"    {format_date(START + timedelta(hours=al.scroll_offset.y), True)} "
         )
         assert al.cursor == 0
 
@@ -332,7 +332,7 @@ def test_rows_show_date_title_and_right_aligned_label() -> None:
     async def scenario(app: ListApp, al: ArticleList, pilot: Pilot[None]) -> None:
         width = al.scrollable_content_region.width
         first, second, third = lines(al)[:3]
-        assert first.startswith("   2024-03-01 08:05 Post number 0 ")
+        assert first.startswith("    2024-03-01 08:05 Post number 0 ")
         assert first.endswith(" World")
         # A long label is cut with an ellipsis, and a missing label falls back to the slug.
         assert second.rstrip().endswith("…")
@@ -348,7 +348,7 @@ def test_narrow_panes_show_the_day_without_the_time() -> None:
         width = al.scrollable_content_region.width
         assert width < 70
         line = lines(al)[0]
-        assert line.startswith("   2024-03-01 Post number 0")
+        assert line.startswith("    2024-03-01 Post number 0")
         assert cell_len(line) == width
 
     run(scenario, make_posts(3), size=(50, 10))
@@ -374,7 +374,7 @@ def test_chinese_titles_are_cut_by_display_width() -> None:
         assert "…" in rows[0] and "短标题" in rows[2]
 
     posts = [make_post(n, title) for n, title in enumerate(titles)]
-    for size in (SIZE, (61, 10), (37, 10)):
+    for size in (SIZE, (61, 10), (38, 10)):
         run(scenario, posts, size=size)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,8 +11,10 @@ from newsreader.archive.dates import (
     DATE_SPEC_HELP,
     DateRange,
     DateSpecError,
+    in_zone,
     parse_date_spec,
     parse_post_date,
+    zone_name,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -294,3 +296,33 @@ def test_post_dates_from_yaml_values():
 )
 def test_things_that_are_not_dates_give_none(value):
     assert parse_post_date(value, SHANGHAI) is None
+
+
+def test_times_written_in_other_offsets_are_shown_on_one_clock() -> None:
+    written = [
+        datetime(2024, 5, 5, 3, 0, tzinfo=UTC),
+        datetime(2024, 5, 5, 10, 0, tzinfo=timezone(timedelta(hours=8))),
+    ]
+    shown = [in_zone(moment, SHANGHAI).strftime("%H:%M %z") for moment in written]
+    assert shown == ["11:00 +0800", "10:00 +0800"]
+
+
+def test_a_moment_the_zone_cannot_hold_stays_as_written() -> None:
+    first = datetime(1, 1, 1, tzinfo=UTC)
+    assert in_zone(first, timezone(timedelta(hours=-5))) == first
+    last = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)
+    assert in_zone(last, SHANGHAI) is last
+
+
+@pytest.mark.parametrize(
+    ("zone", "name"),
+    [
+        (SHANGHAI, "Asia/Shanghai"),
+        (UTC, "UTC"),
+        (timezone(timedelta(hours=8)), "UTC+08:00"),
+        (timezone(timedelta(hours=-3, minutes=-30)), "UTC-03:30"),
+        (timezone(timedelta(hours=5, minutes=45), "NPT"), "UTC+05:45"),
+    ],
+)
+def test_a_zone_is_named_for_the_user(zone: tzinfo, name: str) -> None:
+    assert zone_name(zone) == name

@@ -206,7 +206,7 @@ def test_the_list_shows_the_newest_posts_first_and_the_status_counts_them() -> N
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         visible = rows(reader)
         assert FIRST_TITLE[:30] in visible[0]
-        assert "2024-06-11 09:00" in visible[0]
+        assert "2024-06-11 16:00" in visible[0]  # written 09:00 +0100: shown in Shanghai
         assert "technology" in visible[0]
         assert SECOND_TITLE in visible[1]
         assert "东财滚动新闻" in visible[1]

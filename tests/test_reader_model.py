@@ -167,6 +167,18 @@ def test_next_unread_skips_the_read(model: ReaderModel) -> None:
     assert model.next_unread(cursor=0) is None
 
 
+def test_next_unread_wraps_to_the_first_unread_from_the_top_but_the_open_one(
+    model: ReaderModel,
+) -> None:
+    read(model, "Post 1")
+    model.open(by_title(model, "Post 0"))  # the last row, left unread (the "key" mark mode)
+    assert model.next_unread(cursor=0) is None
+    assert model.first_unread() == by_title(model, "Post 4")
+    for title in ("Post 4", "Post 3", "Post 2"):
+        read(model, title)
+    assert model.first_unread() is None, "the open post is not where to wrap to"
+
+
 def test_a_filter_that_hides_the_open_post_closes_it(model: ReaderModel) -> None:
     model.open(by_title(model, "Post 3"))
     model.set_view(View.STARRED)  # nothing is starred

@@ -217,3 +217,33 @@ def strftime_padded(moment: datetime, fmt: str) -> str:
     """
     year = f"{moment.year:04d}"
     return moment.strftime(_YEAR_OR_PERCENT.sub(lambda m: "%%" if m.group(1) == "%" else year, fmt))
+
+
+def in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` on the clock of ``zone``, the one zone a list's times are all shown in.
+
+    Posts carry the offset they were written with (``+0000`` beside ``+0800``), so times shown
+    as written make a newest-first list look unsorted. A moment that cannot be moved (the year
+    1 west of UTC, 9999 east of it) stays as written.
+    """
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return moment
+
+
+def zone_name(zone: tzinfo) -> str:
+    """The zone in words for the user: its name (``Asia/Shanghai``), else its offset
+    (``UTC+08:00``, ``UTC``)."""
+    key = getattr(zone, "key", None)
+    if isinstance(key, str) and key:
+        return key
+    offset = zone.utcoffset(None)
+    if offset is None:
+        offset = datetime.now(zone).utcoffset() or timedelta()
+    if not offset:
+        return "UTC"
+    minutes = round(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"

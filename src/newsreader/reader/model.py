@@ -9,7 +9,8 @@ here, so it is tested without a terminal (``tests/test_reader_model.py``).
 Decisions written down here:
 
 - ``n`` and ``p`` move from the open article, not from the list's cursor (the user may have
-  scrolled the list while reading); with nothing open they move from the cursor.
+  scrolled the list while reading); with nothing open they move from the cursor. So does
+  "next unread" (``J``), which wraps to the top once nothing unread is left below.
 - In the Unread and Starred views (and with ``U``), the open post stays listed after it
   stops qualifying (opening a post marks it read): it leaves the list when another post is
   opened or the filter changes. So ``n`` walks the unread posts one by one instead of
@@ -289,6 +290,16 @@ class ReaderModel:
         marks = self.marks
         for post in self.visible[start:]:
             if marks is None or post.id not in marks.read_ids:
+                return post
+        return None
+
+    def first_unread(self) -> Post | None:
+        """The first unread post from the top, the open one aside: where "next unread" wraps
+        to once none is left below."""
+        marks, opened = self.marks, self.open_post
+        opened_id = None if opened is None else opened.id
+        for post in self.visible:
+            if (marks is None or post.id not in marks.read_ids) and post.id != opened_id:
                 return post
         return None
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -31,7 +32,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
-from newsreader.archive.dates import strftime_padded
+from newsreader.archive.dates import in_zone, strftime_padded, zone_name
 from newsreader.archive.post import Post
 from newsreader.archive.text import clean_line, clean_text
 
@@ -328,17 +329,22 @@ def render_article(
     styles: ArticleStyles = DEFAULT_STYLES,
     *,
     find_post: PostFinder | None = None,
+    zone: tzinfo | None = None,
 ) -> Article:
     """Header (title, date, categories with labels, tags, source link), a rule, the body.
 
-    ``find_post`` gives the id of a post a link names (see `links.LinkNumbering`).
+    ``find_post`` gives the id of a post a link names (see `links.LinkNumbering`); ``zone``
+    the zone the date is shown in, and named (None: the post's own offset).
     """
     converted = body_to_markdown(post.body, markup=post.markup, liquid=page_context(post))
     title = clean_line(post.title)
     heading = LineBreakingText(
         title or "(untitled)", style=styles.title if title else styles.untitled
     )
-    date = strftime_padded(post.date, "%Y-%m-%d %H:%M %z").strip()
+    if zone is None:
+        date = strftime_padded(post.date, "%Y-%m-%d %H:%M %z").strip()
+    else:
+        date = f"{strftime_padded(in_zone(post.date, zone), '%Y-%m-%d %H:%M')} {zone_name(zone)}"
     meta = [("Date", Text(date))]
     if post.categories:
         names = []

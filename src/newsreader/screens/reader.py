@@ -107,6 +107,8 @@ class ReaderScreen(Screen[None]):
         self.model = ReaderModel(root, self.options, marks)
         self.feed = ArchiveFeed(root, self.options)
         self.sidebar.model = self.marking.model = self.model
+        # Every time on screen is in one zone, the one date filters read days in.
+        self.article_list.zone = self.reading_pane.zone = self.model.zone
         self.article_list.set_marks(marks.read_ids, marks.starred_ids)
         self._load()
 
@@ -177,6 +179,7 @@ class ReaderScreen(Screen[None]):
             article_list.set_posts(model.visible, model.archive.labels, keep)
         status = model.status()
         self.status_line.show(status.filters, status.shown, status.total)
+        self.status_line.show_position(article_list.cursor, len(model.visible))
         pane = self.reading_pane
         if model.open_post is None and pane.post is not None:
             article_list.opened_id = None
@@ -230,6 +233,10 @@ class ReaderScreen(Screen[None]):
         self._narrow(dates=dates)
         self.article_list.focus()
 
+    @on(ArticleList.Highlighted)
+    def _cursor_moved(self) -> None:
+        self.status_line.show_position(self.article_list.cursor, len(self.model.visible))
+
     # --- opening articles ------------------------------------------------------------------
 
     @on(ArticleList.Opened)
@@ -251,17 +258,33 @@ class ReaderScreen(Screen[None]):
 
     def action_next_article(self) -> None:
         """Open the article after the open one, staying where the focus is."""
-        self._open(self.model.neighbour(1, self.article_list.cursor))
+        post = self.model.neighbour(1, self.article_list.cursor)
+        if post is None and self.model.visible:
+            more = "J opens the next unread" if self.model.first_unread() else "none unread"
+            self.notify(f"Last post: {more}.", timeout=3)
+        self._open(post)
 
     def action_previous_article(self) -> None:
         """Open the article before the open one."""
-        self._open(self.model.neighbour(-1, self.article_list.cursor))
+        post = self.model.neighbour(-1, self.article_list.cursor)
+        if post is None and self.model.visible:
+            self.notify("First post: none before it.", timeout=3)
+        self._open(post)
 
     def action_next_unread(self) -> None:
-        """Open the next unread article below the open one."""
-        post = self.model.next_unread(self.article_list.cursor)
+        """Open the next unread article below the open one (or the cursor), else the first
+        from the top, saying so; with none left, say that."""
+        model = self.model
+        post = model.next_unread(self.article_list.cursor)
         if post is None:
-            self.notify("No unread post below this one.", timeout=2)
+            post = model.first_unread()
+            if post is not None:
+                self.notify("Wrapped to the top: no unread post below.", timeout=3)
+            elif model.unread_visible():  # only the open one, left unread ("m" or key mode)
+                self.notify("No other unread posts.", timeout=3)
+            else:
+                filtered = len(model.visible) < model.archive.listed_count()
+                self.notify("No unread posts" + (" in this list." if filtered else "."), timeout=3)
         self._open(post)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -29,7 +29,15 @@ READER_BINDINGS: list[BindingType] = [
     ),
     Binding("n", "next_article", "Next", id="next_article"),
     Binding("p", "previous_article", "Prev", id="previous_article"),
-    Binding("J,shift+j", "next_unread", "Next unread", show=False, id="next_unread"),
+    # Tab stays pane cycling, as in every Textual app (neomutt's tab is next unread): J is
+    # next unread beside n and p, shown in the footer so it is found (README, "Keys").
+    Binding(
+        "J,shift+j",
+        "next_unread",
+        "Next unread",
+        id="next_unread",
+        tooltip="From the list or the article; wraps to the top once, saying so",
+    ),
     Binding(
         "o",
         "open_source",

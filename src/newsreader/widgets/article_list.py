@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -25,6 +26,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.archive.dates import zone_name
 from newsreader.widgets import article_rows
 from newsreader.widgets.article_rows import format_date, printable
 from newsreader.widgets.rows import fit_rows, refresh_row, scroll_to_row
@@ -101,6 +103,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """Words to mark in titles, matched case-insensitively."""
     empty_message: reactive[str] = reactive(DEFAULT_EMPTY_MESSAGE, repaint=False, init=False)
     """What the pane says when there are no posts to list."""
+    zone: reactive[tzinfo | None] = reactive(None, repaint=False, init=False)
+    """The one zone every date is shown in, named in the border (None: each post's own)."""
 
     @dataclass
     class Highlighted(Message):
@@ -294,6 +298,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self.refresh()
 
+    def watch_zone(self, zone: tzinfo | None) -> None:
+        """Every date may read differently now; the border says which zone they are in."""
+        self.border_subtitle = None if zone is None else f"times in {zone_name(zone)}"
+        self._strips.clear()
+        self.refresh()
+
     def watch_empty_message(self) -> None:
         """The message is only on screen when there are no posts."""
         if not self._posts:
@@ -472,7 +482,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """The row for ``post``, exactly ``width`` cells wide, in this list's styles.
 
         How a row looks is :func:`newsreader.widgets.article_rows.row_text`; this gives it the
-        list's labels, search terms and date format.
+        list's labels, search terms, date format and zone.
         """
         return article_rows.row_text(
             post,
@@ -481,6 +491,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             labels=self._labels,
             highlight_terms=self.highlight_terms,
             date_format=self.date_format,
+            zone=self.zone,
             cursor=cursor,
             opened=opened,
             unread=unread,

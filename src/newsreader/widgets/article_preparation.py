@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Literal
 
 from rich.console import Console, ConsoleOptions, RenderableType
@@ -43,6 +44,8 @@ class PrepareOrder:
     labels: Mapping[str, str]
     styles: ArticleStyles
     find_post: PostFinder | None
+    zone: tzinfo | None
+    """The zone the date is shown in (None: the post's own offset)."""
     terms: tuple[str, ...]
     go_to: GoTo | None
     from_top: bool
@@ -63,10 +66,14 @@ class PreparedArticle:
 
 
 def converted(
-    post: Post, labels: Mapping[str, str], styles: ArticleStyles, find_post: PostFinder | None
+    post: Post,
+    labels: Mapping[str, str],
+    styles: ArticleStyles,
+    find_post: PostFinder | None,
+    zone: tzinfo | None = None,
 ) -> RenderableType:
     try:
-        return render_article(post, labels, styles, find_post=find_post)
+        return render_article(post, labels, styles, find_post=find_post, zone=zone)
     except Exception as error:  # one bad article must not end the reader
         return Text(f"This article could not be shown: {error}", style="bold red")
 
@@ -96,7 +103,7 @@ def prepare_article(
     article = (
         cached
         if cached is not None
-        else converted(order.post, order.labels, order.styles, order.find_post)
+        else converted(order.post, order.labels, order.styles, order.find_post, order.zone)
     )
     shown = highlighted(article, order.terms)
     try:

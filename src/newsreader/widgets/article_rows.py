@@ -1,28 +1,30 @@
 """How one row of the article list looks: its columns, its marks, its text and styles.
 
-A row is the opened mark, the star or unread mark, the date, the title (cut with an ellipsis by
-display width, so wide characters line up) and the category label, right-aligned; exactly as
-wide as the pane. The styles come from the list's component classes (``article-list--*``).
+A row is the opened mark, the unread mark, the star, the date (in the list's one zone), the
+title (cut with an ellipsis by display width, so wide characters line up) and the category
+label, right-aligned; exactly as wide as the pane. The styles come from the list's component
+classes (``article-list--*``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Protocol
 
 from rich.style import Style
 from rich.text import Text
 
-from newsreader.archive.dates import strftime_padded
+from newsreader.archive.dates import in_zone, strftime_padded
 from newsreader.archive.text import even_widths
 
 if TYPE_CHECKING:
     from newsreader.archive.post import Post
 
-GUTTER_WIDTH = 3
-"""Cells before the date: the opened mark, the star or unread mark, and a space."""
+GUTTER_WIDTH = 4
+"""Cells before the date: the opened mark, the unread mark, the star, and a space (a starred
+post still shows whether it is read)."""
 OPENED_MARK = "▶"
 STAR_MARK = "★"
 UNREAD_MARK = "●"
@@ -66,6 +68,7 @@ def row_text(
     labels: Mapping[str, str],
     highlight_terms: Sequence[str] = (),
     date_format: str | None = None,
+    zone: tzinfo | None = None,
     cursor: bool = False,
     opened: bool = False,
     unread: bool = False,
@@ -74,7 +77,8 @@ def row_text(
     """The row for ``post``, exactly ``width`` cells wide, styled as Rich text.
 
     ``labels`` maps category slugs to the label shown; ``highlight_terms`` are marked in the
-    title; ``date_format`` is the strftime format of a wide date (None: YYYY-MM-DD HH:MM).
+    title; ``date_format`` is the strftime format of a wide date (None: YYYY-MM-DD HH:MM);
+    ``zone`` the zone dates are shown in (None: each post's own offset).
     """
     states = ("article-list--opened",) if opened else ()
     # The cursor comes last so its colours win on its row, over the date and label's.
@@ -84,10 +88,11 @@ def row_text(
         return styles(*states, *component, *cursor_class)
 
     wide = width >= WIDE_DATE_MIN_WIDTH
+    moment = post.date if zone is None else in_zone(post.date, zone)
     date = (
-        printable(strftime_padded(post.date, date_format))
+        printable(strftime_padded(moment, date_format))
         if wide and date_format
-        else format_date(post.date, wide)
+        else format_date(moment, wide)
     )
     space_left = width - GUTTER_WIDTH - len(date) - 1
     label_width = min(LABEL_MAX_WIDTH, max(0, (space_left - 1) // 4))
@@ -97,12 +102,8 @@ def row_text(
 
     row = Text(style=style(), no_wrap=True, end="")
     row.append(OPENED_MARK if opened else " ")
-    if starred:
-        row.append(STAR_MARK, style("article-list--star"))
-    elif unread:
-        row.append(UNREAD_MARK, style("article-list--unread"))
-    else:
-        row.append(" ")
+    row.append(UNREAD_MARK if unread else " ", style("article-list--unread") if unread else "")
+    row.append(STAR_MARK if starred else " ", style("article-list--star") if starred else "")
     row.append(" ")
     row.append(date, style("article-list--date"))
     row.append(" ")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -125,6 +126,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._styles = ArticleStyles()
         self.find_post: PostFinder | None = None
         """Gives the id of a post an article links to (set by the screen that knows them)."""
+        self.zone: tzinfo | None = None
+        """The zone an article's date is shown in (None: the post's own offset)."""
         self._shown = 0
         """Counts what was shown, so a late callback for an earlier article does nothing."""
         self._token = 0
@@ -252,7 +255,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if not widths:  # not laid out yet, so no width to prepare for: lay out as it shows
             self._pending = None
             article = self._rendered.get(post.id) or converted(
-                post, self._labels, self._styles, self.find_post
+                post, self._labels, self._styles, self.find_post, self.zone
             )
             self._rendered[post.id] = article
             self._view.update(highlighted(article, self.highlight_terms))
@@ -266,6 +269,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self._labels,
             self._styles,
             self.find_post,
+            self.zone,
             self.highlight_terms,
             go_to,
             from_top,

@@ -11,16 +11,19 @@ from textual.widgets import ProgressBar, Static
 class StatusLine(Horizontal):
     """Says "category emnews, date 2022 — 123 of 16,903 posts"; a progress bar while loading.
 
-    While a search is on and an article open, its right end says "match 3 of 12".
+    While a search is on and an article open it says "match 3 of 12"; at its right end, the
+    cursor's place in the list: "12/150".
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._said: tuple[str, int, int] | None = None
+        self._place: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status-text")
         yield Static("", id="status-matches")
+        yield Static("", id="status-position")
         yield ProgressBar(id="status-progress", show_eta=False)
 
     def show(self, filters: str, shown: int, total: int) -> None:
@@ -34,6 +37,14 @@ class StatusLine(Horizontal):
             text.append(" — ")
         text.append(f"{shown:,} of {total:,} posts")
         self.query_one("#status-text", Static).update(text)
+
+    def show_position(self, row: int, count: int) -> None:
+        """Say which of the ``count`` listed posts the cursor is on (``row`` counts from 0)."""
+        place = (min(row + 1, count), count)
+        if place == self._place:
+            return  # asked on every cursor move
+        self._place = place
+        self.query_one("#status-position", Static).update(Text(f"{place[0]:,}/{place[1]:,}"))
 
     def show_matches(
         self, current: int | None, count: int, *, searching: bool, capped: bool = False
