@@ -66,7 +66,7 @@ def test_list_on_an_80_column_terminal_keeps_date_time_and_label_whole(
     code, out, _ = run(capsys, "list", oddities)
     assert code == 0
     header, *rows = screen_lines(out)
-    assert header.split() == ["date", "title", "category"]
+    assert header.split() == ["date", "UTC+08:00", "title", "category"]  # one zone, named
     assert len(rows) == 15
     assert all(cell_len(line) <= 80 for line in [header, *rows])
     assert all(DATE_AND_TIME.match(line) for line in rows)
@@ -77,11 +77,32 @@ def test_list_on_an_80_column_terminal_keeps_date_time_and_label_whole(
     assert [run(capsys, "list", oddities)[1] for _ in range(3)] == [out] * 3
 
 
+def test_list_on_a_terminal_shows_every_time_in_one_named_zone(capsys, terminal, tmp_path: Path):
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    for name, date in [
+        ("london", "2024-01-01 10:00:00 +0000"),
+        ("beijing", "2024-01-01 12:00:00 +0800"),
+    ]:
+        (posts / f"2024-01-01-{name}.md").write_text(
+            f"---\ntitle: {name}\ndate: {date}\n---\nBody.\n", encoding="utf-8"
+        )
+    code, out, _ = run(capsys, "list", tmp_path, "--tz", "Asia/Tokyo")
+    assert code == 0
+    header, *rows = screen_lines(out)
+    assert header.startswith("date Asia/Tokyo ")
+    # In each post's own offset the list would read 10:00 then 12:00: unsorted.
+    assert [row.split("  ")[:2] for row in rows] == [
+        ["2024-01-01 19:00", "london"],
+        ["2024-01-01 13:00", "beijing"],
+    ]
+
+
 def test_list_on_a_wide_terminal_adds_the_ids_whole(capsys, terminal, monkeypatch, oddities):
     monkeypatch.setenv("COLUMNS", "150")
     _, out, _ = run(capsys, "list", oddities)
     header, *rows = screen_lines(out)
-    assert header.split() == ["date", "title", "category", "id"]
+    assert header.split() == ["date", "UTC+08:00", "title", "category", "id"]
     harbour = next(line for line in rows if HARBOUR_TITLE in line)
     assert re.search(f"  南方网新闻 +{HARBOUR}$", harbour)
 

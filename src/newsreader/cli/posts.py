@@ -7,6 +7,7 @@ import dataclasses
 import json
 import sys
 from contextlib import nullcontext
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -22,7 +23,7 @@ from newsreader.archive import (
     load_post,
     parse_date_spec,
 )
-from newsreader.archive.dates import strftime_padded
+from newsreader.archive.dates import in_zone, strftime_padded, zone_name
 from newsreader.archive.loader import display_path
 from newsreader.archive.scan import utf8_name
 from newsreader.archive.text import clean_line
@@ -41,6 +42,7 @@ from newsreader.cli.pager import CommandPager, pager_command
 from newsreader.state import StateError
 from newsreader.streams import carries_utf8
 
+_DATE_CELLS = len("2022-03-31 09:30")
 _TITLE_KEPT = 30
 """Cells the title keeps on a terminal before the id column is given up for it."""
 
@@ -98,22 +100,24 @@ def list_command(options: argparse.Namespace, load: LoadOptions) -> int:
             fields = (post.id, post.date.isoformat(), category, labels.get(category, ""))
             print(tsv_line([*fields, post.title]))
         return 0
-    for line in _table_lines(posts, labels, console.width):
+    zone = load.zone_for(root.resolve())
+    for line in _table_lines(posts, labels, console.width, zone):
         console.print(line, soft_wrap=True)
     return 0
 
 
-def _table_lines(posts: list[Post], labels: dict[str, str], width: int) -> list[Text]:
-    """The terminal's table: date and time, title, category label and, when the title keeps
+def _table_lines(posts: list[Post], labels: dict[str, str], width: int, zone: tzinfo) -> list[Text]:
+    """The terminal's table: date and time in ``zone`` (named in the header, so a newest-first
+    list reads sorted, as in the reader), title, category label and, when the title keeps
     :data:`_TITLE_KEPT` cells beside it, the id; only the title is cut to fit."""
 
     def shown(text: str) -> str:
         return as_printed(clean_line(text))
 
-    rows = [["date", "title", "category", "id"]]
+    rows = [[_date_heading(zone), "title", "category", "id"]]
     for post in posts:
         category = post.categories[0] if post.categories else ""
-        when = strftime_padded(post.date, "%Y-%m-%d %H:%M")
+        when = strftime_padded(in_zone(post.date, zone), "%Y-%m-%d %H:%M")
         rows.append(
             [when, shown(post.title), shown(labels.get(category, category)), shown(post.id)]
         )
@@ -123,6 +127,15 @@ def _table_lines(posts: list[Post], labels: dict[str, str], width: int) -> list[
     lines = [Text(line) for line in fitted_rows(rows, width, 1, ellipsis())]
     lines[0].stylize("bold")
     return lines
+
+
+def _date_heading(zone: tzinfo) -> str:
+    """``date Asia/Tokyo``, or the zone's offset now where its name would widen the column
+    beyond the ``YYYY-MM-DD HH:MM`` below it."""
+    heading = f"date {zone_name(zone)}"
+    if len(heading) <= _DATE_CELLS:
+        return heading
+    return f"date {zone_name(timezone(datetime.now(zone).utcoffset() or timedelta()))}"
 
 
 def post_marks(posts: list[Post], root: Path) -> tuple[set[str], set[str]]:
