@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from test_reader import TOTAL, listed_titles, notifications, run, status, type_text, until
+from test_reader import TOTAL, _whole, listed_titles, notifications, run, status, type_text, until
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from newsreader.archive import Archive, Filter, Post, SortOrder
 from newsreader.config import load_settings
@@ -17,6 +18,7 @@ from newsreader.reader.saved_searches import (
     SavedSearches,
     SearchMatches,
 )
+from newsreader.screens.help import HelpScreen
 from newsreader.screens.name_prompt import NamePromptScreen
 from newsreader.screens.reader import ReaderScreen
 
@@ -270,3 +272,36 @@ def test_saving_with_no_filter_says_what_to_do_first() -> None:
     run(scenario)
     assert any(message.startswith("Nothing to save") for message in seen["said"])
     assert seen["screen"] == ["ReaderScreen"]
+
+
+def test_the_help_lists_the_sort_and_saved_search_keys() -> None:
+    seen: list[str] = []
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help")
+        seen.extend(
+            line.strip("│ ")
+            for widget in pilot.app.screen.query(Static)
+            for line in _whole(widget).splitlines()
+        )
+
+    run(scenario)
+    for key, action in [
+        ("O", "Sort"),
+        ("w", "Save search"),
+        ("R", "Rename saved search"),
+        ("D", "Delete saved search"),
+    ]:
+        assert any(line.startswith(key + " ") and action in line for line in seen), (key, action)
+
+
+def test_a_bad_article_sort_setting_is_named_and_newest_first_is_used(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('article_sort = "random"\n', encoding="utf-8")
+    settings, messages = load_settings(config)
+    assert settings.article_sort == "newest"
+    assert messages == [
+        f"{config}, line 1: article_sort: 'random' is not one of newest, oldest, title, "
+        'category; using the default: "newest"'
+    ]

@@ -12,7 +12,9 @@ change, so ordering a filtered list costs one pass and no comparison sort.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter
 
 from newsreader.archive.post import Post
 
@@ -69,8 +71,17 @@ KEYS: dict[SortOrder, Callable[[Post], str]] = {
 """The orders computed from a key (newest and oldest follow the archive's date order)."""
 
 
-def ranks(newest_first: Sequence[Post], order: SortOrder) -> dict[str, int]:
-    """Each post's place (id -> rank) in ``order``, ties kept newest first."""
-    key = KEYS[order]
-    keyed = sorted(range(len(newest_first)), key=lambda index: key(newest_first[index]))
-    return {newest_first[index].id: rank for rank, index in enumerate(keyed)}
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """Every post of an archive in one key order, and each post's place in it."""
+
+    posts: list[Post]
+    rank: dict[str, int]
+    """Post id -> its index in :attr:`posts`."""
+
+
+def ranked(newest_first: Sequence[Post], order: SortOrder) -> Ranked:
+    """The posts in ``order``, ties kept newest first (the sort is stable)."""
+    posts = sorted(newest_first, key=KEYS[order])
+    # Built by zip and map, in C: no Python-level loop over 100,000 posts.
+    return Ranked(posts, dict(zip(map(attrgetter("id"), posts), range(len(posts)), strict=True)))

@@ -165,7 +165,7 @@ class ReaderScreen(Screen[None]):
         if batch.expected:
             self.call_after_refresh(self.feed.first_painted.set)
         self.sidebar.follow_batch(changed=applied.sidebar_changed, whole=batch.archive is not None)
-        if applied.sidebar_changed and not self.model.loading:
+        if applied.finished_loading or (applied.sidebar_changed and not self.model.loading):
             self.saved_searches.find_matches()
         if applied.finished_loading:
             feeds.settle_memory()
