@@ -17,6 +17,7 @@ from newsreader.archive import LoadOptions
 from newsreader.archive.index import prepare_workers
 from newsreader.config import ConfigError, Settings, load_settings, save_setting
 from newsreader.resources import styles_dir
+from newsreader.screens.messages import ArticleSortChanged
 from newsreader.screens.reader import ReaderScreen
 from newsreader.widgets.category_list import CategoryList
 
@@ -122,6 +123,10 @@ class NewsReaderApp(App[None]):
     def on_category_list_sort_changed(self, event: CategoryList.SortChanged) -> None:
         """The sidebar's order (S) is remembered for next time."""
         self.remember_setting("sidebar_sort", event.sort_by)
+
+    def on_article_sort_changed(self, event: ArticleSortChanged) -> None:
+        """The article list's order (O) is remembered for next time."""
+        self.remember_setting("article_sort", event.order)
 
     def remember_setting(self, key: str, value: object) -> None:
         """Save one setting to the settings file; a failure is shown, never raised."""

@@ -10,6 +10,7 @@ a missing file means every default. Every key is optional::
     mark_read = "open"                # "open", "delay" (after mark_read_delay s) or "key" (m)
     mark_read_delay = 2.0
     sidebar_sort = "count"            # or "name"; the reader remembers changes here
+    article_sort = "newest"           # or "oldest", "title", "category" (O in the reader)
 
     [archives]                        # named archives; a relative path is from this file
     work = "~/archives/finews"
@@ -45,6 +46,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from newsreader import locations
+from newsreader.archive.ordering import SORT_ORDERS
 
 __all__ = [
     "MARK_READ_MODES",
@@ -86,6 +88,8 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> key(s), for ``App.set_keymap``."""
     sidebar_sort: SidebarSort = "count"
+    article_sort: str = "newest"
+    """The article list's order, one of ``SORT_ORDERS`` (the reader remembers changes)."""
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Where each setting taken from the file is (``"theme"``, ``"archives.work"``): its line."""
     path: Path | None = field(default=None, compare=False, repr=False)
@@ -175,6 +179,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "mark_read": _one_of(MARK_READ_MODES),
     "mark_read_delay": _delay,
     "sidebar_sort": _one_of(SIDEBAR_SORTS),
+    "article_sort": _one_of(SORT_ORDERS),
     "default_archive": _text,
 }
 _TABLES = ("archives", "keys")

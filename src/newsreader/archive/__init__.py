@@ -3,11 +3,13 @@
 from newsreader.archive.collection import Archive
 from newsreader.archive.dates import DATE_SPEC_HELP, DateRange, DateSpecError, parse_date_spec
 from newsreader.archive.loader import LoadOptions, find_post_files, load_archive, load_post
+from newsreader.archive.ordering import SORT_ORDERS, SortOrder
 from newsreader.archive.post import Category, Post, Problem
 from newsreader.archive.query import Filter, SearchTerms
 
 __all__ = [
     "DATE_SPEC_HELP",
+    "SORT_ORDERS",
     "Archive",
     "Category",
     "DateRange",
@@ -17,6 +19,7 @@ __all__ = [
     "Post",
     "Problem",
     "SearchTerms",
+    "SortOrder",
     "find_post_files",
     "load_archive",
     "load_post",

@@ -13,8 +13,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable
 from collections.abc import Set as AbstractSet
+from operator import attrgetter
 from pathlib import Path
 
+from newsreader.archive.ordering import Ranked, SortOrder, ranked
 from newsreader.archive.post import Category, Post, Problem
 from newsreader.archive.query import Filter
 
@@ -44,6 +46,8 @@ class Archive:
         self._hidden_ids: frozenset[str] = frozenset()
         """Drafts and unpublished posts: listed only when asked for, so counted apart."""
         self._hidden_by_category: Counter[str] = Counter()
+        self._ranked: dict[SortOrder, Ranked] = {}
+        """Each key order's posts and ranks, computed when first asked for after a change."""
         self.add(posts)
 
     # --- changing --------------------------------------------------------------------------
@@ -78,6 +82,7 @@ class Archive:
         self._labels = _category_labels(ordered, self._by_category)
         self._days = {post.id: post.date.date().isoformat() for post in ordered}
         self._category_ids = None
+        self._ranked = {}
         hidden = [post for post in ordered if post.draft or not post.published]
         self._hidden_ids = frozenset(post.id for post in hidden)
         self._hidden_by_category = Counter(slug for post in hidden for slug in post.categories)
@@ -212,6 +217,33 @@ class Archive:
             posts = [post for post in posts if query.shows(post)]
         return posts
 
+    def sort(self, posts: list[Post], order: SortOrder) -> list[Post]:
+        """``posts`` (newest first, as :meth:`filter` gives them) in ``order``.
+
+        A key order is sorted once per change of the archive. Then the whole archive is a
+        copy of that order, and a part of it is read back from each post's rank in one pass:
+        no comparison sort on a key press.
+        """
+        if order is SortOrder.NEWEST:
+            return posts
+        if order is SortOrder.OLDEST:
+            return posts[::-1]
+        self._rebuild()
+        ranked_posts = self._ranked.get(order)
+        if ranked_posts is None:
+            ranked_posts = self._ranked[order] = ranked(self._ordered, order)
+        everything, rank = ranked_posts.posts, ranked_posts.rank
+        if len(posts) == len(everything):
+            return list(everything)
+        ids = map(_ID, posts)
+        if len(posts) * 8 < len(everything):  # a few posts: sorting them costs less
+            order_of = list(map(rank.__getitem__, ids))
+            return [posts[index] for index in sorted(range(len(posts)), key=order_of.__getitem__)]
+        places: list[Post | None] = [None] * len(everything)
+        for place, post in zip(map(rank.__getitem__, ids), posts, strict=True):
+            places[place] = post
+        return [post for post in places if post is not None]
+
     def hidden_counts(self) -> tuple[int, int]:
         """How many posts are drafts, and how many unpublished (both hidden by default)."""
         self._rebuild()
@@ -262,6 +294,8 @@ def _category_labels(ordered: list[Post], by_category: dict[str, list[int]]) -> 
             labels[slug] = next(iter(shared))
     return labels
 
+
+_ID = attrgetter("id")
 
 _STEM_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 

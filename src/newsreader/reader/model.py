@@ -29,7 +29,15 @@ from enum import Enum
 from functools import cached_property
 from pathlib import Path
 
-from newsreader.archive import Archive, Filter, LoadOptions, Post, Problem, load_post
+from newsreader.archive import (
+    Archive,
+    Filter,
+    LoadOptions,
+    Post,
+    Problem,
+    SortOrder,
+    load_post,
+)
 from newsreader.reader.feed import Batch
 from newsreader.reader.marks import ReadMarks
 from newsreader.words import counted
@@ -101,6 +109,7 @@ class ReaderModel:
         self.filter = Filter()
         self.view = View.ALL
         self.unread_only = False
+        self.sort_order = SortOrder.NEWEST
         self.text_matches: set[str] | None = None
         """The ids the index found for ``filter.text``; None until its search answered."""
         self.loading = True
@@ -108,7 +117,8 @@ class ReaderModel:
         """While loading: how many posts the index holds, of which the newest are shown."""
         self.open_post: Post | None = None
         self.visible: list[Post] = []
-        """The posts listed, newest first: the archive through the filter, view and marks."""
+        """The posts listed, in :attr:`sort_order`: the archive through the filter, view and
+        marks."""
         self._kept_id: str | None = None
         """The open post, listed even once it no longer fits the view (see the module doc)."""
         self._row_hint = 0
@@ -145,7 +155,7 @@ class ReaderModel:
                     and (not self._unread_view or post.id not in read)
                 )
             ]
-        self.visible = posts
+        self.visible = self.archive.sort(posts, self.sort_order)
 
     def _matches(self) -> set[str] | None:
         """The ids the search matched; none at all while the index has not answered."""
@@ -220,6 +230,11 @@ class ReaderModel:
         """Show all posts, the unread or the starred."""
         self.view = view
         self._filter_changed()
+
+    def set_sort(self, order: SortOrder) -> None:
+        """List the posts in this order (the open post stays open)."""
+        self.sort_order = order
+        self.update()
 
     def toggle_unread_only(self) -> bool:
         """Hide or show the posts already read; returns whether they are hidden now."""

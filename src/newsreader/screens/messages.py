@@ -16,3 +16,10 @@ class FeedArrived(Message):
 
     generation: int
     event: FeedEvent
+
+
+@dataclass
+class ArticleSortChanged(Message):
+    """The user chose another order for the article list (a ``SortOrder`` value)."""
+
+    order: str

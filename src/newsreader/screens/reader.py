@@ -15,26 +15,29 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from newsreader.archive import DateSpecError, Filter, LoadOptions, Post, parse_date_spec
+from newsreader.archive import DateSpecError, Filter, LoadOptions, Post, SortOrder, parse_date_spec
 from newsreader.config import Settings
 from newsreader.reader import feed as feeds
 from newsreader.reader.feed import ArchiveFeed, Batch, FeedEvent, Notice, Progress
 from newsreader.reader.marks import ReadMarks
 from newsreader.reader.model import ReaderModel, View
+from newsreader.reader.saved_searches import SavedSearches
 from newsreader.render.links import ArticleLink
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.link_list import LinkChoice, LinkListScreen
 from newsreader.screens.links import copy_address, copy_source, open_link, open_source
 from newsreader.screens.marking import Marking
-from newsreader.screens.messages import FeedArrived
+from newsreader.screens.messages import ArticleSortChanged, FeedArrived
 from newsreader.screens.problems import ProblemsScreen
 from newsreader.screens.reader_keys import READER_BINDINGS
+from newsreader.screens.saved_search_keys import MatchesFound, SavedSearchKeys
 from newsreader.state import ReadingState, archive_key
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.category_list import DRAFTS, STARRED, UNPUBLISHED, UNREAD, CategoryList
 from newsreader.widgets.panes import Panes
 from newsreader.widgets.reading_pane import GoTo, ReadingPane
+from newsreader.widgets.saved_search_list import SavedSearchList
 from newsreader.widgets.search_bar import SearchBar
 from newsreader.widgets.sidebar import Sidebar
 from newsreader.widgets.status_line import StatusLine
@@ -59,6 +62,7 @@ class ReaderScreen(Screen[None]):
         self.options = options
         self.settings = settings or Settings()
         self.model = ReaderModel(root, options, None)
+        self.model.sort_order = SortOrder(self.settings.article_sort)
         self.feed = ArchiveFeed(root, options)
         self.marking = Marking(self, self.model, self.settings, self.marks_changed)
         self._generation = 0
@@ -66,6 +70,8 @@ class ReaderScreen(Screen[None]):
         self.reading_pane = ReadingPane(id="reading-pane")
         self.reading_pane.find_post = lambda name: self.model.archive.linked_post_id(name)
         self.sidebar = Sidebar(self.model, id="sidebar")
+        self.saved_searches = SavedSearchKeys(self, SavedSearches("", Path()))
+        self.sidebar.saved_counts = self.saved_searches.counts
         self.search_bar = SearchBar(lambda text: self.feed.search(text), id="search")
         self.panes = Panes(self.sidebar, self.article_list, self.reading_pane)
         self.status_line = StatusLine(id="status")
@@ -104,13 +110,16 @@ class ReaderScreen(Screen[None]):
         for notice in state.notices:
             self.notify(notice, severity="warning", timeout=10)
         marks = ReadMarks(state)
+        order = self.model.sort_order
         self.model = ReaderModel(root, self.options, marks)
+        self.model.sort_order = order
         self.feed = ArchiveFeed(root, self.options)
         self.sidebar.model = self.marking.model = self.model
         # Every time on screen is in one zone, the one date filters read days in.
         self.article_list.zone = self.reading_pane.zone = self.model.zone
         self.article_list.set_marks(marks.read_ids, marks.starred_ids)
         self._load()
+        self.saved_searches.use(SavedSearches.open(archive_key(root, self.settings.archives)))
 
     def open_archive(self, root: Path) -> None:
         """Read another archive in place of this one (its own marks come with it)."""
@@ -158,6 +167,8 @@ class ReaderScreen(Screen[None]):
         if batch.expected:
             self.call_after_refresh(self.feed.first_painted.set)
         self.sidebar.follow_batch(changed=applied.sidebar_changed, whole=batch.archive is not None)
+        if applied.finished_loading or (applied.sidebar_changed and not self.model.loading):
+            self.saved_searches.find_matches()
         if applied.finished_loading:
             feeds.settle_memory()
             message, warn = self.model.loaded_message()
@@ -177,6 +188,10 @@ class ReaderScreen(Screen[None]):
             # While loading, and as it ends, an untouched list follows the newest posts.
             keep = article_list.moved_by_user or not (model.loading or loaded)
             article_list.set_posts(model.visible, model.archive.labels, keep)
+        order = model.sort_order
+        article_list.border_title = "Articles" + (
+            "" if order is SortOrder.NEWEST else f" · {order.label}"
+        )
         status = model.status()
         self.status_line.show(status.filters, status.shown, status.total)
         self.status_line.show_position(article_list.cursor, len(model.visible))
@@ -222,6 +237,16 @@ class ReaderScreen(Screen[None]):
         self._narrow(category=event.slug or None)
         if event.confirmed:
             self.article_list.focus()
+
+    @on(SavedSearchList.Chosen)
+    def _saved_search_chosen(self, event: SavedSearchList.Chosen) -> None:
+        self.saved_searches.apply(event.name)
+        if event.confirmed:
+            self.article_list.focus()
+
+    @on(MatchesFound)
+    def _saved_matches_found(self, message: MatchesFound) -> None:
+        self.saved_searches.matches_found(message)
 
     @on(Timeline.Chosen)
     def _period_chosen(self, event: Timeline.Chosen) -> None:
@@ -356,6 +381,22 @@ class ReaderScreen(Screen[None]):
         hidden = self.model.toggle_unread_only()
         self._show()
         self.notify("Showing unread posts only" if hidden else "Showing read posts too")
+
+    def action_cycle_sort(self) -> None:
+        """List the posts in the next order: newest, oldest, by title, by category."""
+        order = self.model.sort_order.following()
+        self.model.set_sort(order)
+        self._show()
+        self.post_message(ArticleSortChanged(order.value))
+        self.notify(f"Articles {order.label}", timeout=2)
+
+    def action_saved_search(self, change: str) -> None:
+        """Save the search in effect (``"save"``), or rename or delete the sidebar's current
+        saved search (``"rename"``, ``"delete"``)."""
+        keys = self.saved_searches
+        {"save": keys.ask_to_save, "rename": keys.ask_to_rename, "delete": keys.ask_to_delete}[
+            change
+        ]()
 
     # --- marks -----------------------------------------------------------------------------
 

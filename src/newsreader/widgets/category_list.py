@@ -491,3 +491,7 @@ def _row(name: str, label: str | None, count: int, unread: int | None) -> Text:
     if label:
         text.append(f" {label}", style="italic")
     return text
+
+
+count_row = _row
+"""An entry's line, as the categories show theirs (the saved searches use it too)."""

@@ -79,6 +79,7 @@ class Panes(Horizontal):
     def cycle_focus(self, step: int, focused: Widget | None) -> None:
         """Move the focus to the next (or previous) pane on screen."""
         candidates: list[Widget] = [
+            self.sidebar.saved_searches.options,
             self.sidebar.categories.options,
             self.sidebar.query_one(Timeline),
             self.article_list,

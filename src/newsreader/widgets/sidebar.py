@@ -1,4 +1,5 @@
-"""The sidebar: categories with their counts, the date timeline and the posts-per-day chart.
+"""The sidebar: saved searches and categories with their counts, the date timeline and the
+posts-per-day chart.
 
 It follows the reader's model a moment after the list does, so moving through categories
 stays instant: a change asks for a refresh 80 ms later, and changes meanwhile share it.
@@ -10,14 +11,17 @@ category counts, not the day counts of 100,000 posts.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
 
 from newsreader.reader.model import ReaderModel
+from newsreader.reader.saved_searches import SearchCount
 from newsreader.widgets.category_list import CategoryList
 from newsreader.widgets.day_chart import DayChart
+from newsreader.widgets.saved_search_list import SavedSearchList
 from newsreader.widgets.timeline import Timeline
 
 DELAY = 0.08
@@ -36,8 +40,11 @@ class Sidebar(Vertical):
         self._stale = True
         """Posts or filters changed since the timeline and chart last showed them."""
         self._refreshed = 0.0
+        self.saved_counts: Callable[[], list[SearchCount]] = list
+        """The saved searches' counts now (the screen knows the searches)."""
 
     def compose(self) -> ComposeResult:
+        yield SavedSearchList(id="saved-searches")
         yield CategoryList(id="categories")
         yield Timeline(id="timeline")
         yield DayChart(id="day-chart")
@@ -51,6 +58,11 @@ class Sidebar(Vertical):
     def categories(self) -> CategoryList:
         """The category list."""
         return self.query_one(CategoryList)
+
+    @property
+    def saved_searches(self) -> SavedSearchList:
+        """The saved searches' pane."""
+        return self.query_one(SavedSearchList)
 
     @property
     def pending(self) -> bool:
@@ -101,6 +113,7 @@ class Sidebar(Vertical):
             starred=counts.starred,
             hidden=(counts.drafts, counts.unpublished),
         )
+        self.saved_searches.show(self.saved_counts())
         if full:
             timeline_days, chart_days = model.day_counts()
             self.query_one(Timeline).set_days(timeline_days)
