@@ -228,7 +228,8 @@ class ReaderScreen(Screen[None]):
             self.notify(str(error), severity="error")
             return
         self._narrow(dates=dates)
-        self.article_list.focus()
+        if event.confirmed:
+            self.article_list.focus()
 
     # --- opening articles ------------------------------------------------------------------
 
@@ -321,6 +322,7 @@ class ReaderScreen(Screen[None]):
     def action_clear_filters(self, quiet: bool = False) -> None:
         """Drop the category, date and search filters and the views."""
         self.search_bar.clear()
+        self.sidebar.categories.clear_narrowing()
         self.sidebar.categories.select("")
         was_searching = self.model.searching
         self.model.clear_filters()
@@ -454,8 +456,11 @@ class ReaderScreen(Screen[None]):
         self.panes.cycle_focus(step, self.focused)
 
     def action_back(self) -> None:
-        """Step back: close the search, leave the article, or go to the sidebar."""
-        if self.search_bar.has_focus or (self.model.searching and self.article_list.has_focus):
+        """Step back: close the search, leave the article, or go to the sidebar.
+
+        While a search is on, any pane but the article ends it (the article goes back to
+        the list first, whose results are what the reader came from)."""
+        if self.search_bar.has_focus or (self.model.searching and not self.reading_pane.has_focus):
             self.search_bar.close()
             self.article_list.focus()
         else:
