@@ -435,7 +435,12 @@ class CategoryList(Vertical):
                 self.narrowing.value = ""
             self.options.focus()
             event.stop()
-        elif self.options.has_focus and event.is_printable and _narrows(event.character):
+        elif (
+            self.options.has_focus
+            and event.is_printable
+            and event.character is not None
+            and _narrows(event.character)
+        ):
             # Typing in the list narrows it, so 2,000 categories are a few letters away.
             self.narrowing.focus()
             self.narrowing.insert_text_at_cursor(event.character)
@@ -471,15 +476,15 @@ _COMMAND_LETTERS = frozenset("jkglhcdxq")
 """Lower-case letters that stay keys in the list rather than narrowing it (see CategoryList)."""
 
 
-def _narrows(character: str | None) -> bool:
+def _narrows(character: str) -> bool:
     """Whether typing ``character`` in the focused list starts narrowing it."""
     return (
-        character is not None
-        and len(character) == 1
+        len(character) == 1
         and character.isalnum()
         and not character.isupper()
         and character not in _COMMAND_LETTERS
     )
+
 
 COUNT_WIDTH = 9
 """Cells of the counts column ("1,234/16,903" is wider and pushes the name along)."""
