@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path, PurePath
 from typing import ClassVar
@@ -11,7 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from newsreader.archive import LoadOptions
 from newsreader.archive.index import prepare_workers
@@ -82,6 +82,8 @@ class NewsReaderApp(App[None]):
         self.root = root
         self.options = options or LoadOptions()
         self._settings_problems: list[str] = []
+        self._held_notifications: list[Callable[..., None]] = []
+        """Notifications raised while a dialog was open, shown when it closes."""
         if settings is None:
             settings, self._settings_problems = load_settings(themes=self.available_themes)
         self.settings = settings
@@ -104,14 +106,29 @@ class NewsReaderApp(App[None]):
         """Notifications show text as typed, whatever the caller asked: they often hold paths,
         titles and addresses from the archive, where ``[x]`` is not markup (and a stray ``[/x]``
         must not crash). Widgets' ``notify`` passes ``markup=True`` by default, so it is
-        ignored here rather than trusted."""
+        ignored here rather than trusted.
+
+        While a dialog is open its text is not to be covered: the toast waits until it
+        closes (and its time starts then)."""
+        if self._screen_stack and isinstance(self.screen, ModalScreen):
+            self._held_notifications.append(
+                partial(super().notify, message, title=title, severity=severity, timeout=timeout)
+            )
+            return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        if not isinstance(screen, ModalScreen):
+            held, self._held_notifications = self._held_notifications, []
+            for notify in held:
+                notify(markup=False)
 
     def get_default_screen(self) -> Screen[None]:
         """The reader on this app's archive."""
         return ReaderScreen(self.root, self.options, self.settings)
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         for problem in self._settings_problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10)
 

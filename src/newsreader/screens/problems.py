@@ -1,20 +1,30 @@
-"""A screen listing what went wrong while loading: files skipped and posts recovered."""
+"""A dialog listing what went wrong while loading: files skipped and posts recovered.
+
+Each entry is a :class:`~newsreader.archive.Problem`, where (a path) and what: the loader's
+files, and any other source of problems that names a place the same way. An entry whose path
+is a post of the archive opens it on enter; the dialog closes with that post's id.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from newsreader.archive import Problem
 
 
-class ProblemsScreen(ModalScreen[None]):
-    """Each problem as file and message; escape closes."""
+class ProblemsScreen(ModalScreen[str | None]):
+    """Each problem as its file and, below, its message wrapped to the width; escape closes,
+    enter on a loaded post's entry opens that post."""
 
     BINDINGS = [
         Binding("escape,q,exclamation_mark", "dismiss", "Close"),
@@ -22,31 +32,52 @@ class ProblemsScreen(ModalScreen[None]):
         Binding("k", "cursor('up')", show=False),
     ]
 
-    def __init__(self, problems: Sequence[Problem], skipped: int) -> None:
+    def __init__(
+        self, problems: Sequence[Problem], skipped: int, openable: Collection[str] = ()
+    ) -> None:
+        """``openable``: the paths among the problems' that are posts the reader can open."""
         super().__init__()
         self._problems = problems
         self._skipped = skipped
+        self._openable = openable
 
     def compose(self) -> ComposeResult:
         count = len(self._problems)
-        summary = (
-            f"{count:,} problems while loading, {self._skipped:,} files skipped. "
-            "Recovered posts are in the list; skipped files are not. Escape closes."
-            if count
-            else "No problems: every file loaded cleanly. Escape closes."
-        )
-        yield Static(Text(summary), id="problems-summary")
-        table: DataTable[Text] = DataTable(
-            id="problems-table", cursor_type="row", zebra_stripes=True
-        )
-        table.add_columns("file", "problem")
-        table.add_rows((Text(p.path), Text(p.message)) for p in self._problems)
-        yield table
+        if count:
+            summary = (
+                f"{count:,} problems while loading, {self._skipped:,} files skipped. "
+                "Recovered posts are in the list; skipped files are not. "
+                "Enter opens a recovered post (marked ▸); escape closes."
+            )
+        else:
+            summary = "No problems: every file loaded cleanly. Escape closes."
+        with Vertical(id="problems-dialog"):
+            yield Static(Text(summary), id="problems-summary")
+            yield OptionList(
+                *(self._entry(index, problem) for index, problem in enumerate(self._problems)),
+                id="problems-list",
+            )
+
+    def _entry(self, index: int, problem: Problem) -> Option:
+        opens = problem.path in self._openable
+        where = Text.assemble(("▸ " if opens else "  "), (problem.path, "bold"))
+        # Paths and messages are shown as typed: a file name may hold "[b]".
+        what = Padding(Text(problem.message), (0, 0, 0, 4))
+        return Option(Group(where, what), id=f"{index}")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a loaded post's entry closes the dialog and opens it."""
+        event.stop()
+        problem = self._problems[int(event.option.id or 0)]
+        if problem.path in self._openable:
+            self.dismiss(problem.path)
+        else:
+            self.app.bell()  # a skipped file: nothing to open
 
     def action_cursor(self, direction: str) -> None:
-        """Move the table's cursor."""
-        table = self.query_one(DataTable)
+        """Move the list's cursor."""
+        options = self.query_one(OptionList)
         if direction == "down":
-            table.action_cursor_down()
+            options.action_cursor_down()
         else:
-            table.action_cursor_up()
+            options.action_cursor_up()

@@ -13,7 +13,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from newsreader.archive import DateSpecError, Filter, LoadOptions, Post, SortOrder, parse_date_spec
 from newsreader.config import Settings
@@ -22,11 +21,9 @@ from newsreader.reader.feed import ArchiveFeed, Batch, FeedEvent, Notice, Progre
 from newsreader.reader.marks import ReadMarks
 from newsreader.reader.model import ReaderModel, View
 from newsreader.reader.saved_searches import SavedSearches
-from newsreader.render.links import ArticleLink
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
-from newsreader.screens.link_list import LinkChoice, LinkListScreen
-from newsreader.screens.links import copy_address, copy_source, open_link, open_source
+from newsreader.screens.links import LinkKeys
 from newsreader.screens.marking import Marking
 from newsreader.screens.messages import ArticleSortChanged, FeedArrived
 from newsreader.screens.problems import ProblemsScreen
@@ -35,6 +32,7 @@ from newsreader.screens.saved_search_keys import MatchesFound, SavedSearchKeys
 from newsreader.state import ReadingState, archive_key
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.category_list import DRAFTS, STARRED, UNPUBLISHED, UNREAD, CategoryList
+from newsreader.widgets.footer import FittingFooter
 from newsreader.widgets.panes import Panes
 from newsreader.widgets.reading_pane import GoTo, ReadingPane
 from newsreader.widgets.saved_search_list import SavedSearchList
@@ -75,9 +73,13 @@ class ReaderScreen(Screen[None]):
         self.search_bar = SearchBar(lambda text: self.feed.search(text), id="search")
         self.panes = Panes(self.sidebar, self.article_list, self.reading_pane)
         self.status_line = StatusLine(id="status")
-        self._typed_number = ""
-        self._link_number: int | None = None
-        """The number typed just before the key being handled (``3o`` opens link 3)."""
+        self.link_keys = LinkKeys(
+            self,
+            article=lambda: self.reading_pane.post,
+            current=lambda: self.article_list.highlighted_post,
+            links=lambda: self.reading_pane.links,
+            open_post=self.open_post_id,
+        )
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -85,7 +87,7 @@ class ReaderScreen(Screen[None]):
         yield self.panes
         yield self.search_bar
         yield self.status_line
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.article_list.focus()
@@ -256,7 +258,8 @@ class ReaderScreen(Screen[None]):
             self.notify(str(error), severity="error")
             return
         self._narrow(dates=dates)
-        self.article_list.focus()
+        if event.confirmed:
+            self.article_list.focus()
 
     @on(ArticleList.Highlighted)
     def _cursor_moved(self) -> None:
@@ -369,6 +372,7 @@ class ReaderScreen(Screen[None]):
     def action_clear_filters(self, quiet: bool = False) -> None:
         """Drop the category, date and search filters and the views."""
         self.search_bar.clear()
+        self.sidebar.categories.clear_narrowing()
         self.sidebar.categories.select("")
         was_searching = self.model.searching
         self.model.clear_filters()
@@ -433,59 +437,21 @@ class ReaderScreen(Screen[None]):
 
     def action_open_source(self) -> None:
         """Open the post's source address in the browser; after a number, that link."""
-        if self._link_number is None:
-            open_source(self, self.reading_pane.post or self.article_list.highlighted_post)
-        elif link := self._numbered_link(self._link_number):
-            open_link(self, link, self.open_post_id)
+        self.link_keys.open()
 
     def action_copy_source(self) -> None:
         """Copy the source address (OSC 52, works over ssh); after a number, that link's."""
-        if self._link_number is None:
-            copy_source(self, self.reading_pane.post or self.article_list.highlighted_post)
-        elif link := self._numbered_link(self._link_number):
-            copy_address(self, link.href)
+        self.link_keys.copy()
 
     def action_list_links(self) -> None:
         """List the open article's links, to open or copy one."""
-        links = self.reading_pane.links
-        if self.reading_pane.post is None:
-            self.notify("No article open: its links are listed once it is.", timeout=3)
-        elif not links:
-            self.notify("This article has no links.", timeout=3)
-        else:
-            self.app.push_screen(LinkListScreen(links), self._link_chosen)
-
-    def _link_chosen(self, choice: LinkChoice | None) -> None:
-        if choice is None:
-            return
-        how, link = choice
-        if how == "copy":
-            copy_address(self, link.href)
-        else:
-            open_link(self, link, self.open_post_id)
-
-    def _numbered_link(self, number: int) -> ArticleLink | None:
-        links = self.reading_pane.links
-        if self.reading_pane.post is None:
-            self.notify(f"No article open: no link {number}.", severity="warning", timeout=3)
-            return None
-        if not 1 <= number <= len(links):
-            count = f"{len(links)} links" if links else "no links"
-            self.notify(f"No link {number}: this article has {count}.", severity="warning")
-            return None
-        return links[number - 1]
+        self.link_keys.list_links()
 
     def on_key(self, event: events.Key) -> None:
         """Digits make the number of a link for the key after them (``3o``, ``12y``)."""
         # Keys reach the screen before its bindings run, so this is seen first.
-        if event.character is not None and event.character.isdecimal() and event.is_printable:
-            self._typed_number = (self._typed_number + event.character)[-6:]
-            number = int(self._typed_number)
-            self.notify(f"Link {number}: o opens it, y copies it", timeout=2)
+        if self.link_keys.take(event):
             event.stop()
-            return
-        self._link_number = int(self._typed_number) if self._typed_number else None
-        self._typed_number = ""
 
     def open_post_id(self, post_id: str) -> None:
         """Open the archive's post with this id (a link to it was followed)."""
@@ -511,15 +477,25 @@ class ReaderScreen(Screen[None]):
     def action_problems(self) -> None:
         """List the problems found while loading."""
         archive = self.model.archive
-        self.app.push_screen(ProblemsScreen(archive.problems, len(archive.skipped)))
+        problems = archive.problems
+        openable = {problem.path for problem in problems if archive.get(problem.path)}
+        asked = ProblemsScreen(problems, len(archive.skipped), openable)
+        self.app.push_screen(asked, self._problem_chosen)
+
+    def _problem_chosen(self, post_id: str | None) -> None:
+        if post_id is not None:
+            self.open_post_id(post_id)
 
     def action_cycle_pane(self, step: int) -> None:
         """Move the focus to the next (or previous) pane."""
         self.panes.cycle_focus(step, self.focused)
 
     def action_back(self) -> None:
-        """Step back: close the search, leave the article, or go to the sidebar."""
-        if self.search_bar.has_focus or (self.model.searching and self.article_list.has_focus):
+        """Step back: close the search, leave the article, or go to the sidebar.
+
+        While a search is on, any pane but the article ends it (the article goes back to
+        the list first, whose results are what the reader came from)."""
+        if self.search_bar.has_focus or (self.model.searching and not self.reading_pane.has_focus):
             self.search_bar.close()
             self.article_list.focus()
         else:

@@ -259,7 +259,16 @@ class CategoryOptions(ScrollView, can_focus=True, inherit_bindings=False):
 
 
 class CategoryList(Vertical):
-    """Categories with labels and counts; highlighting one asks for it as the filter."""
+    """Categories with labels and counts; highlighting one asks for it as the filter.
+
+    Typing in the focused list narrows it: lower-case letters, digits and any other script
+    (Chinese) start the narrowing text, so 2,000 categories are a few letters away; ``n`` and
+    ``t``, keys elsewhere, type too, since names are made of them. Kept as keys: the list's
+    own ``j k g l h`` (move, choose, back), the filter keys ``c`` (to the narrowing field,
+    typing nothing), ``d`` (dates) and ``x`` (clear, the narrowing text too), ``q`` (quit),
+    every capital (``S`` sorts, ``U`` unread only, ``G`` last...) and every punctuation key
+    (``/ ? !``...). In the narrowing field itself every key types; escape or down go back.
+    """
 
     BINDINGS = [
         Binding("S", "toggle_sort", "Sort by name/count"),
@@ -334,6 +343,10 @@ class CategoryList(Vertical):
         self._starred_total = starred
         self._hidden = hidden
         self._rebuild()
+
+    def clear_narrowing(self) -> None:
+        """Drop the narrowing text: every category is listed again."""
+        self.narrowing.value = ""
 
     def select(self, slug: str, view: str | None = None) -> None:
         """Mark a category (or a view) as the current entry without announcing it."""
@@ -425,8 +438,8 @@ class CategoryList(Vertical):
         elif (
             self.options.has_focus
             and event.is_printable
-            and event.character
-            and event.character not in _LIST_KEYS
+            and event.character is not None
+            and _narrows(event.character)
         ):
             # Typing in the list narrows it, so 2,000 categories are a few letters away.
             self.narrowing.focus()
@@ -459,8 +472,19 @@ class CategoryList(Vertical):
             self.post_message(self.Chosen(option_id.removeprefix("c:"), confirmed))
 
 
-_LIST_KEYS = frozenset("jkgGlhS?/ ")
-"""Keys the list keeps for itself; every other letter typed in it narrows it."""
+_COMMAND_LETTERS = frozenset("jkglhcdxq")
+"""Lower-case letters that stay keys in the list rather than narrowing it (see CategoryList)."""
+
+
+def _narrows(character: str) -> bool:
+    """Whether typing ``character`` in the focused list starts narrowing it."""
+    return (
+        len(character) == 1
+        and character.isalnum()
+        and not character.isupper()
+        and character not in _COMMAND_LETTERS
+    )
+
 
 COUNT_WIDTH = 9
 """Cells of the counts column ("1,234/16,903" is wider and pushes the name along)."""

@@ -2,8 +2,9 @@
 
 From :data:`WIDE_LAYOUT_COLUMNS` the list and the article stand side by side; below
 :data:`SIDEBAR_MIN_COLUMNS` the sidebar starts hidden, leaving room to read, until the user
-shows it with ``t``; reading mode gives the article the whole screen. The panes also know the
-focus order that ``tab`` cycles and ``h``/``escape`` walks back along.
+shows it with ``t``; below :data:`SHORT_LAYOUT_ROWS` a reading pane with nothing open takes
+only the rows of its hint, the list the rest; reading mode gives the article the whole screen.
+The panes also know the focus order that ``tab`` cycles and ``h``/``escape`` walks back along.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ WIDE_LAYOUT_COLUMNS = 160
 """From this width the list and the article stand side by side."""
 SIDEBAR_MIN_COLUMNS = 90
 """Below this width the sidebar starts hidden (t shows it), leaving room to read."""
+SHORT_LAYOUT_ROWS = 30
+"""Below this height, list over article, an empty reading pane shrinks to its hint."""
 
 
 class Panes(Horizontal):
@@ -44,7 +47,9 @@ class Panes(Horizontal):
             yield self.reading_pane
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width >= WIDE_LAYOUT_COLUMNS, "-wide")
+        wide = event.size.width >= WIDE_LAYOUT_COLUMNS
+        self.set_class(wide, "-wide")
+        self.set_class(not wide and event.size.height < SHORT_LAYOUT_ROWS, "-short")
         if self._sidebar_wanted is None:
             self._show_sidebar(event.size.width >= SIDEBAR_MIN_COLUMNS)
 

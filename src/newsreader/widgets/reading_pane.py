@@ -116,7 +116,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return self.count >= MAX_MATCHES
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-empty")
         self.post: Post | None = None
         self._labels: Mapping[str, str] = {}
         # Built articles, whatever the search: highlighting happens as one is laid out, so
@@ -188,6 +188,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def show(self, post: Post, labels: Mapping[str, str], *, go_to: GoTo | None = None) -> None:
         """Render ``post`` (cached) and scroll to its top, or to its first or last match."""
         self.post = post
+        self.remove_class("-empty")
         self._labels = labels
         self._showing = None
         self._prepare(post, go_to, from_top=True)
@@ -206,6 +207,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def show_message(self, message: str | Text) -> None:
         """Show a message instead of an article (an empty archive, a filter with no match)."""
         self.post = None
+        self.add_class("-empty")  # the layout may give its room to the list (see app.tcss)
         self._showing = message
         # A str is shown as typed: it may hold a path, never markup.
         self._pending = None  # an article still being prepared is not to be shown

@@ -17,12 +17,17 @@ ALL_DATES = ""
 
 
 class Timeline(Tree[str]):
-    """Year > month > day with counts; choosing a node filters by that period."""
+    """Year > month > day with counts; moving to a node filters by that period.
+
+    As in the category list, the period applies as the cursor moves onto it, and enter goes
+    on to the article list. ``l`` (and ``space``) open a year or a month: ``l`` on one
+    already open goes down to its first child.
+    """
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        Binding("l", "select_cursor", "Choose", show=False),
+        Binding("l", "expand_cursor", "Expand", show=False),
     ]
 
     @dataclass
@@ -30,6 +35,8 @@ class Timeline(Tree[str]):
         """The user chose a period (``spec`` in the date grammar, "" for all dates)."""
 
         spec: str
+        confirmed: bool = True
+        """True on enter: the user wants to go on to the list; False on a move."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("All dates", data=ALL_DATES, id=id)
@@ -50,6 +57,12 @@ class Timeline(Tree[str]):
         for day, count in days.items():
             years[day[:4]][day] += count
         expanded = {node.data for node in _walk(self.root) if node.is_expanded}
+        # Rebuilding moves the cursor: that is no choice of the user's.
+        with self.prevent(Tree.NodeHighlighted):
+            self._rebuild(years, expanded)
+
+    def _rebuild(self, years: dict[str, Counter[str]], expanded: set[str | None]) -> None:
+        days = self._shown or Counter()
         self.clear()
         self.root.set_label(_label("All dates", days.total()))
         for year in sorted(years, reverse=True):
@@ -79,6 +92,22 @@ class Timeline(Tree[str]):
         node = event.node
         if node.data and len(node.data) == 7:  # a month: its days come now
             self._add_days(node)
+
+    def action_expand_cursor(self) -> None:
+        """Open the year or month under the cursor; on one open already, go to its first child."""
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if not node.is_expanded:
+            node.expand()
+        elif node.children:
+            self.move_cursor(node.children[0])
+
+    @on(Tree.NodeHighlighted)
+    def _moved(self, event: Tree.NodeHighlighted[str]) -> None:
+        event.stop()
+        if self.has_focus:  # a move of the user's, not the cursor following a rebuild
+            self.post_message(self.Chosen(event.node.data or ALL_DATES, confirmed=False))
 
     @on(Tree.NodeSelected)
     def _chosen(self, event: Tree.NodeSelected[str]) -> None:
