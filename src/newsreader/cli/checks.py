@@ -72,7 +72,9 @@ def check_notes(archive: Archive, load: LoadOptions) -> list[str]:
 
 
 def config_command(options: argparse.Namespace, load: LoadOptions) -> int:
-    settings, messages = load_settings()
+    from textual.theme import BUILTIN_THEMES  # only config names themes without the reader
+
+    settings, messages = load_settings(themes=BUILTIN_THEMES)
     path = settings.path or config_path()
     console = make_console()
     found = "" if path.is_file() else "  (no such file: every setting is its default)"

@@ -1,4 +1,4 @@
-"""A screen listing what went wrong while loading: files skipped and posts recovered."""
+"""A screen listing what went wrong while loading: the settings, files skipped, posts recovered."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from newsreader.archive import Problem
+from newsreader.config import Settings
 
 
 class ProblemsScreen(ModalScreen[None]):
@@ -50,3 +51,15 @@ class ProblemsScreen(ModalScreen[None]):
             table.action_cursor_down()
         else:
             table.action_cursor_up()
+
+
+def settings_problems(settings: Settings) -> list[Problem]:
+    """The problems with the settings file, as entries of this screen (file, then message)."""
+    if settings.path is None:
+        return [Problem("settings", message) for message in settings.problems]
+    path = str(settings.path)
+    # Each message starts with the file's name, which the file column already shows.
+    return [
+        Problem(path, message.removeprefix(path).removeprefix(":").removeprefix(",").strip())
+        for message in settings.problems
+    ]

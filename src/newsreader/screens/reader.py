@@ -24,11 +24,12 @@ from newsreader.reader.model import ReaderModel, View
 from newsreader.render.links import ArticleLink
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
+from newsreader.screens.keymap import check_keymap
 from newsreader.screens.link_list import LinkChoice, LinkListScreen
 from newsreader.screens.links import copy_address, copy_source, open_link, open_source
 from newsreader.screens.marking import Marking
 from newsreader.screens.messages import FeedArrived
-from newsreader.screens.problems import ProblemsScreen
+from newsreader.screens.problems import ProblemsScreen, settings_problems
 from newsreader.screens.reader_keys import READER_BINDINGS
 from newsreader.state import ReadingState, archive_key
 from newsreader.widgets.article_list import ArticleList
@@ -365,7 +366,11 @@ class ReaderScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        self.app.push_screen(HelpScreen.of_reader(self.BINDINGS, self.app.BINDINGS))
+        keymap, _ = check_keymap(self.settings)
+        help_screen = HelpScreen.of_reader(
+            self.BINDINGS, self.app.BINDINGS, keymap, self.settings.path
+        )
+        self.app.push_screen(help_screen)
 
     def action_open_source(self) -> None:
         """Open the post's source address in the browser; after a number, that link."""
@@ -445,9 +450,10 @@ class ReaderScreen(Screen[None]):
         self.notify("Reloading…", timeout=2)
 
     def action_problems(self) -> None:
-        """List the problems found while loading."""
+        """List the problems found while loading: the settings' first, then the archive's."""
         archive = self.model.archive
-        self.app.push_screen(ProblemsScreen(archive.problems, len(archive.skipped)))
+        problems = [*settings_problems(self.settings), *archive.problems]
+        self.app.push_screen(ProblemsScreen(problems, len(archive.skipped)))
 
     def action_cycle_pane(self, step: int) -> None:
         """Move the focus to the next (or previous) pane."""
