@@ -57,7 +57,7 @@ def test_settings_problems_are_notified_and_listed_in_the_problems_screen() -> N
         expected = [
             f"{path}, line 1: theme: unknown theme 'nosuchtheme'",
             f"{path}, line 4: keys.nosuch_action: no key has this id",
-            f"{path}, line 5: keys.quit: 'j' is also Next post, so nothing would quit",
+            f"{path}, line 5: keys.quit: 'j' is also the key of Next post (article list)",
             "keeping the default: q",
         ]
         for text in expected:
@@ -91,7 +91,7 @@ def test_a_key_that_would_take_quits_key_is_refused() -> None:
     path = settings_file('[keys]\ntoggle_star = "q"\ntoggle_read = "r"\n')
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
-        refused = f"{path}, line 2: keys.toggle_star: 'q' is the key that quits, so nothing would"
+        refused = f"{path}, line 2: keys.toggle_star: 'q' is the key that quits; ignored"
         assert any(message.startswith(refused) for message in notifications(pilot))
         assert not any("toggle_read" in message for message in notifications(pilot))
         await pilot.press("q")
@@ -117,6 +117,7 @@ def test_question_mark_lists_the_keys_in_effect_with_their_ids() -> None:
         assert ["?", "Keys", "help"] in words and ["!", "Problems", "problems"] in words
         assert not any(line[:1] == ["q"] and "Quit" in line for line in words)
         assert "Moving" in lines and "Marking" in lines
+        assert "Everywhere" not in lines  # every key of the reader is in a group of its own
         assert f"Settings: {path}" in lines
 
     run(scenario)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from textual.binding import Binding, BindingType
-from textual.keys import _character_to_key, format_key
+from textual.keys import format_key
 
 from newsreader.config import Settings
 from newsreader.screens.reader_keys import QUIT_ID, READER_BINDINGS
@@ -38,10 +38,10 @@ _WORDS = frozenset({"escape", "enter", "up", "down", "space", "pagedown", "pageu
 """Keys shown by their name, not by Textual's symbol for them (``⏎``, ``↓``)."""
 
 
-def normal_key(key: str) -> str:
-    """A key in Textual's long form (``question_mark`` for ``?``), to compare keys."""
-    key = key.strip()
-    return _character_to_key(key) if len(key) == 1 else key
+def normal_keys(keys: Iterable[str]) -> set[str]:
+    """Keys in Textual's long form (``question_mark`` for ``?``), to compare them."""
+    listed = ",".join(key for key in keys if key.strip())
+    return {binding.key for binding in Binding.make_bindings([(listed, "")])} if listed else set()
 
 
 def binding_keys(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
@@ -74,47 +74,42 @@ def check_keymap(settings: Settings) -> tuple[dict[str, str], list[str]]:
             refuse(binding_id, "no key has this id (? lists the ids)", "ignored")
         else:
             keymap[binding_id] = keys
-    quit_binding = known[QUIT_ID]
-    default_quit = ", ".join(key_label(key) for key in binding_keys(quit_binding, {}))
+    default_quit = ", ".join(key_label(key) for key in binding_keys(known[QUIT_ID], {}))
     while clash := _quit_clash(keymap):
-        binding_id, other = clash
-        keys = ", ".join(key_label(key) for key in binding_keys(known[binding_id], keymap))
+        binding_id, other, key = clash
         if binding_id == QUIT_ID:
             refuse(
                 binding_id,
-                f"{keys!r} is also {_describe(other)}, so nothing would quit",
+                f"{key_label(key)!r} is also the key of {other}, and a key that quits must do"
+                " nothing else",
                 f"keeping the default: {default_quit}",
             )
         else:
-            refuse(
-                binding_id,
-                f"{keys!r} is the key that quits, so nothing would",
-                "ignored",
-            )
+            refuse(binding_id, f"{key_label(key)!r} is the key that quits", "ignored")
         del keymap[binding_id]
     return keymap, messages
 
 
-def _quit_clash(keymap: Mapping[str, str]) -> tuple[str, Binding] | None:
-    """The keymap entry that takes the reader's last quitting key, and the binding it clashes
-    with; None when some key still quits."""
-    every = list(_bindings(READER_BINDINGS, *(pane for _, pane in PANE_BINDINGS)))
-    quit_binding = next(binding for binding in every if binding.id == QUIT_ID)
-    quit_keys = {normal_key(key) for key in binding_keys(quit_binding, keymap)}
-    for other in every:
-        if other is quit_binding:
+def _quit_clash(keymap: Mapping[str, str]) -> tuple[str, str, str] | None:
+    """The keymap entry that gives a key that quits to another binding too, that binding's
+    name and the key; None when the keys that quit do nothing else."""
+    named = [("the reader", binding) for binding in _bindings(READER_BINDINGS)]
+    named += [
+        (pane, binding) for pane, bindings in PANE_BINDINGS for binding in _bindings(bindings)
+    ]
+    quit_binding = next(binding for _, binding in named if binding.id == QUIT_ID)
+    quit_keys = normal_keys(binding_keys(quit_binding, keymap))
+    for where, other in named:
+        shared = quit_keys & normal_keys(binding_keys(other, keymap))
+        if other is quit_binding or not shared:
             continue
-        if quit_keys & {normal_key(key) for key in binding_keys(other, keymap)}:
-            if QUIT_ID in keymap:
-                return QUIT_ID, other
-            if other.id and other.id in keymap:
-                return other.id, quit_binding
+        key = min(shared)
+        name = other.description or other.action
+        if QUIT_ID in keymap:
+            return QUIT_ID, f"{name} ({other.id or where.lower()})", key
+        if other.id and other.id in keymap:
+            return other.id, "Quit (quit)", key
     return None
-
-
-def _describe(binding: Binding) -> str:
-    name = binding.description or binding.action
-    return f"{name} ({binding.id})" if binding.id else name
 
 
 def _bindings(*lists: Iterable[BindingType]) -> Iterable[Binding]:
