@@ -258,18 +258,21 @@ def test_config_names_each_bad_setting_and_exits_one(capsys, tmp_path: Path):
     assert '"open"' in mark_read and mark_read.rstrip().endswith("default")
 
 
-def test_config_prints_each_problem_once_and_knows_the_themes(
+def test_config_prints_each_problem_once_with_the_themes_and_keys_checked(
     capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.delenv("NEWSREADER_TZ")  # so that the zone is looked up in the settings too
     config = tmp_path / "config.toml"
-    config.write_text('theme = "nosuchtheme"\nmark_read = "never"\n', encoding="utf-8")
+    config.write_text(
+        'theme = "nosuchtheme"\nmark_read = "never"\n[keys]\nquit = "j"\n', encoding="utf-8"
+    )
     code, _, err = run(capsys, "config")
     assert code == 1
     lines = err.splitlines()
-    assert len(lines) == 2, lines
+    assert len(lines) == 3, lines
     assert lines[0].startswith(f"newsreader: {config}, line 1: theme: unknown theme 'nosuchtheme'")
     assert lines[1].startswith(f"newsreader: {config}, line 2: mark_read: 'never' is not one of")
+    assert lines[2].startswith(f"newsreader: {config}, line 4: keys.quit: 'j' is also the key of")
 
 
 def test_other_commands_warn_about_the_settings_once(

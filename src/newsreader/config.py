@@ -20,6 +20,7 @@ a missing file means every default. Every key is optional::
 Loading never fails: a syntax error gives every default and a message naming the file and
 line (tomllib's); a bad value gives that setting's default and a message naming the key and
 its line; an unknown key is ignored with a message (a retired one, ``list_columns``, without).
+The messages are also the settings' ``problems``, for the reader to show.
 :func:`save_setting` changes one key in place with tomlkit (comments, order and the other keys
 are kept; the result is parsed back and checked before it replaces the file) and writes
 atomically: a temporary file in the same folder, fsync, ``os.replace``. Two readers saving at
