@@ -269,6 +269,35 @@ def test_config_names_each_bad_setting_and_exits_one(capsys, tmp_path: Path):
     assert '"open"' in mark_read and mark_read.rstrip().endswith("default")
 
 
+def test_config_prints_each_problem_once_with_the_themes_and_keys_checked(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("NEWSREADER_TZ")  # so that the zone is looked up in the settings too
+    config = tmp_path / "config.toml"
+    config.write_text(
+        'theme = "nosuchtheme"\nmark_read = "never"\n[keys]\nquit = "j"\n', encoding="utf-8"
+    )
+    code, _, err = run(capsys, "config")
+    assert code == 1
+    lines = err.splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(f"newsreader: {config}, line 1: theme: unknown theme 'nosuchtheme'")
+    assert lines[1].startswith(f"newsreader: {config}, line 2: mark_read: 'never' is not one of")
+    assert lines[2].startswith(f"newsreader: {config}, line 4: keys.quit: 'j' is also the key of")
+
+
+def test_other_commands_warn_about_the_settings_once(
+    capsys, tmp_path: Path, oddities: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("NEWSREADER_TZ")
+    config = tmp_path / "config.toml"
+    config.write_text('mark_read = "never"\n', encoding="utf-8")
+    code, _, err = run(capsys, "categories", oddities)
+    assert code == 0
+    assert err.count("mark_read: 'never' is not one of") == 1
+    assert err.startswith(f"newsreader: warning: {config}, line 1: mark_read:")
+
+
 def test_subcommands_are_listed_in_the_help(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])

@@ -378,3 +378,14 @@ def test_describe_says_where_each_setting_came_from(config: Path):
     assert rows["mark_read"] == ('"open"', "default")
     assert rows["keys"] == ("{}", "default")
     assert rows["timezone"][1] == "default"
+
+
+def test_the_settings_carry_their_problems_and_say_where_a_key_is(config: Path):
+    config.write_text('mark_read = "never"\n\n[keys]\nquit = "Q"\n', encoding="utf-8")
+    settings, messages = load_settings()
+    assert settings.problems == tuple(messages) and len(messages) == 1
+    assert settings.place("keys.quit") == f"{config}, line 4"
+    assert settings.place("theme") == str(config)  # not in the file: the file alone
+    config.write_text("theme = \n", encoding="utf-8")
+    settings, messages = load_settings()
+    assert settings.problems == tuple(messages) and str(config) in messages[0]

@@ -146,8 +146,10 @@ def test_open_article(snap_compare: SnapCompare) -> None:
     assert snap_compare(reader_app(), terminal_size=WIDE, run_before=then(keys("j", "enter")))
 
 
-def test_help_screen(snap_compare: SnapCompare) -> None:
-    """? over the main screen: the keys, grouped."""
+def test_help_screen(snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch) -> None:
+    """? over the main screen: the keys, grouped, and where the settings are."""
+    # The help names the settings file: a fixed one (never written) in place of the tests'.
+    monkeypatch.setenv("NEWSREADER_CONFIG", "/home/reader/.config/newsreader/config.toml")
 
     async def open_help(pilot: Pilot[None]) -> None:
         await pilot.press("question_mark")

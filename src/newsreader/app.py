@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.theme import ThemeProvider
 
 from newsreader.archive import LoadOptions
 from newsreader.archive.index import prepare_workers
 from newsreader.config import ConfigError, Settings, load_settings, save_setting
 from newsreader.resources import styles_dir
+from newsreader.screens.keymap import binding_keys, check_keymap, key_label
 from newsreader.screens.messages import ArticleSortChanged
 from newsreader.screens.reader import ReaderScreen
 from newsreader.widgets.category_list import CategoryList
@@ -81,18 +84,27 @@ class NewsReaderApp(App[None]):
         prepare_workers()
         self.root = root
         self.options = options or LoadOptions()
-        self._settings_problems: list[str] = []
         self._held_notifications: list[Callable[..., None]] = []
         """Notifications raised while a dialog was open, shown when it closes."""
         if settings is None:
-            settings, self._settings_problems = load_settings(themes=self.available_themes)
-        self.settings = settings
+            settings, _ = load_settings(themes=self.available_themes)
+        problems = list(settings.problems)
+        if settings.theme not in self.available_themes:
+            # Settings read before the app existed (the command line's) knew no themes.
+            problems.append(
+                f"{settings.place('theme')}: theme: unknown theme {settings.theme!r}"
+                f" (ctrl+p, Theme lists them); using the default: {self.theme}"
+            )
+            settings = replace(settings, theme=self.theme)
+        self.keymap, refused = check_keymap(settings)
+        """The ``[keys]`` in effect: binding id -> keys."""
+        self.settings = replace(settings, problems=(*problems, *refused))
+        """The settings in effect; their ``problems`` include those only the reader finds."""
         self._applying_settings = True
-        if settings.theme in self.available_themes:
-            self.theme = settings.theme
+        self.theme = settings.theme
         self._applying_settings = False
-        if settings.keys:
-            self.set_keymap(dict(settings.keys))
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     def notify(
         self,
@@ -129,8 +141,8 @@ class NewsReaderApp(App[None]):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
-        for problem in self._settings_problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=10)
+        for problem in self.settings.problems:
+            self.notify(problem, title="Settings (! lists them)", severity="warning", timeout=15)
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the reader is remembered for next time."""
@@ -165,18 +177,48 @@ class NewsReaderApp(App[None]):
             reader.open_archive(path)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every reader action in the command palette, besides Textual's own (theme...)."""
-        yield from super().get_system_commands(screen)
+        """Every reader action once in the command palette, its keys as typed, besides
+        Textual's own commands that the reader has no key for (theme, screenshot...)."""
         if not isinstance(screen, ReaderScreen):
+            yield from super().get_system_commands(screen)
             return
-        for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.description:
-                key = binding.key.split(",")[0]
+        ours = [binding for binding in screen.BINDINGS if isinstance(binding, Binding)]
+        titles = {binding.description for binding in ours}
+        for command in super().get_system_commands(screen):
+            if command.title not in titles:
+                yield command
+        for binding in ours:
+            if binding.description:
+                keys = ", ".join(key_label(key) for key in binding_keys(binding, self.keymap))
+                tooltip = f" — {binding.tooltip}" if binding.tooltip else ""
                 yield SystemCommand(
                     binding.description,
-                    f"{binding.description} (key: {key})",
+                    f"key: {keys or '(none)'}{tooltip}",
                     partial(screen.run_action, binding.action),
                 )
+
+    def search_themes(self) -> None:
+        """The theme chooser, with the current theme marked."""
+        self.push_screen(CommandPalette(providers=[MarkedThemes], placeholder="Search for themes…"))
+
+
+class MarkedThemes(ThemeProvider):
+    """Textual's themes, the one in use said to be current."""
+
+    async def discover(self) -> Hits:
+        """Every theme, by name."""
+        for name, choose in self.commands:
+            yield DiscoveryHit(name, choose, help=self._current(name))
+
+    async def search(self, query: str) -> Hits:
+        """The themes whose name matches what was typed."""
+        matcher = self.matcher(query)
+        for name, choose in self.commands:
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), choose, help=self._current(name))
+
+    def _current(self, name: str) -> str | None:
+        return "✓ the current theme" if name == self.app.theme else None
 
 
 def create_app(

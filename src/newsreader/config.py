@@ -21,6 +21,7 @@ a missing file means every default. Every key is optional::
 Loading never fails: a syntax error gives every default and a message naming the file and
 line (tomllib's); a bad value gives that setting's default and a message naming the key and
 its line; an unknown key is ignored with a message (a retired one, ``list_columns``, without).
+The messages are also the settings' ``problems``, for the reader to show.
 :func:`save_setting` changes one key in place with tomlkit (comments, order and the other keys
 are kept; the result is parsed back and checked before it replaces the file) and writes
 atomically: a temporary file in the same folder, fsync, ``os.replace``. Two readers saving at
@@ -36,7 +37,7 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Collection, Mapping, MutableMapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -94,11 +95,19 @@ class Settings:
     """Where each setting taken from the file is (``"theme"``, ``"archives.work"``): its line."""
     path: Path | None = field(default=None, compare=False, repr=False)
     """The file these settings were read from (None: not read from a file)."""
+    problems: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """A message per problem found in the file, each naming the file and the key."""
 
     def archive_path(self, name: str | None = None) -> Path | None:
         """The folder of archive ``name`` (default: ``default_archive``), if configured."""
         name = name if name is not None else self.default_archive
         return self.archives.get(name) if name is not None else None
+
+    def place(self, key: str) -> str:
+        """Where ``key`` (``"theme"``, ``"keys.quit"``) is: the file, and its line if known."""
+        line = _line_of(self.lines, key)
+        where = str(self.path) if self.path is not None else "the settings"
+        return f"{where}, line {line}" if line else where
 
 
 # --- checking values --------------------------------------------------------------------------
@@ -205,11 +214,13 @@ def load_settings(
     except FileNotFoundError:
         return defaults, []
     except (OSError, UnicodeDecodeError) as error:
-        return defaults, [f"{path}: cannot read the settings ({_reason(error)}); using defaults"]
+        return _unread(
+            defaults, f"{path}: cannot read the settings ({_reason(error)}); using defaults"
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return defaults, [f"{path}: {error}; using the default settings"]
+        return _unread(defaults, f"{path}: {error}; using the default settings")
     lines = _key_lines(text)
     messages: list[str] = []
     found: dict[str, int] = {}
@@ -265,7 +276,11 @@ def load_settings(
         )
         del values["default_archive"]
         del found["default_archive"]
-    return Settings(**values, lines=found, path=path), messages
+    return Settings(**values, lines=found, path=path, problems=tuple(messages)), messages
+
+
+def _unread(defaults: Settings, message: str) -> tuple[Settings, list[str]]:
+    return replace(defaults, problems=(message,)), [message]
 
 
 def _archive_folder(raw: object, config: Path) -> Path:
@@ -351,7 +366,7 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
         return f"line {line}" if line else "file" if key in settings.lines else "default"
 
     for item in fields(Settings):
-        if item.name in ("lines", "path"):
+        if item.name in ("lines", "path", "problems"):
             continue
         value = getattr(settings, item.name)
         if item.name in _TABLES:

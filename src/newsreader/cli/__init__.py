@@ -17,7 +17,13 @@ from typing import Final
 from newsreader.archive import LoadOptions
 from newsreader.archive.scan import utf8_name
 from newsreader.cli.checks import check_command, config_command, index_command
-from newsreader.cli.common import CliError, load_options, resolve_root, user_settings
+from newsreader.cli.common import (
+    CliError,
+    load_options,
+    resolve_root,
+    user_settings,
+    warn_about_settings,
+)
 from newsreader.cli.completion import completion_command
 from newsreader.cli.posts import categories_command, list_command, show_command
 from newsreader.cli.state import export_state, import_state
@@ -35,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(value := getattr(options, text_option, None), str):
             setattr(options, text_option, utf8_name(value))
     user_settings.cache_clear()  # read the settings file once per command, afresh each time
+    if options.command not in _SHOWS_SETTINGS_PROBLEMS:
+        warn_about_settings()
     try:
         return _COMMANDS[options.command](options, load_options(options.tz))
     except CliError as error:
@@ -57,6 +65,10 @@ def open_reader(options: argparse.Namespace, load: LoadOptions) -> int:
     # A reader that crashed has printed its traceback: the exit status must say so too.
     return app.return_code or 0
 
+
+_SHOWS_SETTINGS_PROBLEMS: Final = frozenset({READ, "config"})
+"""Commands that show the settings file's problems their own way: the reader in its window
+(stderr is hidden under it), ``config`` in its report."""
 
 _COMMANDS: Final[dict[str, _Command]] = {
     READ: open_reader,

@@ -72,7 +72,13 @@ def check_notes(archive: Archive, load: LoadOptions) -> list[str]:
 
 
 def config_command(options: argparse.Namespace, load: LoadOptions) -> int:
-    settings, messages = load_settings()
+    # The themes and the reader's keys, which only config checks outside the reader.
+    from textual.theme import BUILTIN_THEMES
+
+    from newsreader.screens.keymap import check_keymap
+
+    settings, messages = load_settings(themes=BUILTIN_THEMES)
+    messages += check_keymap(settings)[1]
     path = settings.path or config_path()
     console = make_console()
     found = "" if path.is_file() else "  (no such file: every setting is its default)"

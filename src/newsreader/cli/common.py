@@ -166,11 +166,16 @@ def make_console(width: int | None = None) -> Console:
 
 @functools.cache
 def user_settings() -> Settings:
-    """The user's settings; each problem with the file is printed as a warning."""
-    settings, messages = load_settings()
-    for message in messages:
-        print(f"newsreader: warning: {message}", file=sys.stderr)
+    """The user's settings, read once per command; their ``problems`` are not printed here
+    (:func:`warn_about_settings` does, for the commands that do not show them themselves)."""
+    settings, _ = load_settings()
     return settings
+
+
+def warn_about_settings() -> None:
+    """Print each problem with the user's settings file as a warning on stderr."""
+    for message in user_settings().problems:
+        print(f"newsreader: warning: {message}", file=sys.stderr)
 
 
 def open_state(root: Path) -> ReadingState:

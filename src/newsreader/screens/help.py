@@ -1,8 +1,9 @@
-"""The help screen: every key of the reader, read from the bindings themselves."""
+"""The help screen: every key of the reader as it is bound now, with the id that rebinds it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -13,9 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.archive import DATE_SPEC_HELP
-from newsreader.widgets.article_list import ArticleList
-from newsreader.widgets.category_list import CategoryList
-from newsreader.widgets.reading_pane import ReadingPane
+from newsreader.screens.keymap import PANE_BINDINGS, binding_keys, key_label
+from newsreader.screens.reader_keys import READER_KEY_GROUPS
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,28 +27,54 @@ class HelpScreen(ModalScreen[None]):
         Binding("k", "scroll('up')", show=False),
     ]
 
-    def __init__(self, sections: Iterable[tuple[str, Iterable[BindingType]]]) -> None:
+    def __init__(
+        self,
+        sections: Iterable[tuple[str, Iterable[BindingType]]],
+        keymap: Mapping[str, str] | None = None,
+        settings_path: Path | None = None,
+    ) -> None:
         super().__init__()
         self._sections = list(sections)
+        self._keymap = dict(keymap or {})
+        self._settings_path = settings_path
 
     @classmethod
-    def of_reader(cls, reader: Iterable[BindingType], app: Iterable[BindingType]) -> HelpScreen:
-        """The reader's keys (``reader``: its screen's bindings), with each pane's own."""
-        return cls(
-            [
-                ("Everywhere", reader),
-                ("Article list", ArticleList.BINDINGS),
-                ("Reading pane", ReadingPane.BINDINGS),
-                ("Categories", CategoryList.BINDINGS),
-                ("App", app),
-            ]
-        )
+    def of_reader(
+        cls,
+        reader: Iterable[BindingType],
+        app: Iterable[BindingType],
+        keymap: Mapping[str, str] | None = None,
+        settings_path: Path | None = None,
+    ) -> HelpScreen:
+        """The reader's keys (``reader``: its screen's bindings) by what they are for, then
+        each pane's own; ``keymap`` (binding id -> keys) is the one in effect."""
+        bindings = [binding for binding in reader if isinstance(binding, Binding)]
+        grouped = {binding_id for ids in READER_KEY_GROUPS.values() for binding_id in ids}
+        sections: list[tuple[str, Iterable[BindingType]]] = [
+            (title, [binding for binding in bindings if binding.id in ids])
+            for title, ids in READER_KEY_GROUPS.items()
+        ]
+        others = [binding for binding in bindings if binding.id not in grouped]
+        if others:
+            sections.append(("Everywhere", others))
+        sections.extend(PANE_BINDINGS)
+        sections.append(("App", app))
+        return cls(sections, keymap, settings_path)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text("newsreader keys", style="bold"), id="help-title")
+            where = self._settings_path or "the settings file"
+            yield Static(
+                Text(
+                    f"Settings: {where}\nThe right column is each key's id: to rebind a key,"
+                    ' give its id keys under [keys] there, like quit = "Q" or'
+                    ' search = "/,ctrl+f".'
+                ),
+                classes="help-section",
+            )
             for title, bindings in self._sections:
-                yield Static(_section(title, bindings), classes="help-section")
+                yield Static(_section(title, bindings, self._keymap), classes="help-section")
             yield Static(
                 Text(f"Date filter (d): {DATE_SPEC_HELP}.\nPress escape, q or ? to close."),
                 classes="help-section",
@@ -63,36 +89,27 @@ class HelpScreen(ModalScreen[None]):
             body.scroll_up()
 
 
-def _section(title: str, bindings: Iterable[BindingType]) -> Table:
+_ID_WIDTH = 20
+"""Wide enough for every binding id, so that the ids line up from one section to the next."""
+
+
+def _section(title: str, bindings: Iterable[BindingType], keymap: Mapping[str, str]) -> Table:
     table = Table(title=title, title_justify="left", box=None, show_header=False, expand=True)
     table.add_column("key", style="bold", no_wrap=True, width=18)
     table.add_column("action", ratio=1)
+    table.add_column("id", style="dim", no_wrap=True, width=_ID_WIDTH)
     # A key may do two things (n: next match while searching, else next article): both are
     # listed, and a binding's tooltip says when it applies.
     seen: set[tuple[str, str]] = set()
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        keys = ", ".join(_key_name(key) for key in binding.key.split(","))
+        keys = ", ".join(key_label(key) for key in binding_keys(binding, keymap))
         if (keys, binding.description) in seen:
             continue
         seen.add((keys, binding.description))
         action = Text(binding.description)
         if binding.tooltip:
             action.append(f" ({binding.tooltip[0].lower()}{binding.tooltip[1:]})", style="dim")
-        table.add_row(Text(keys), action)
+        table.add_row(Text(keys or "(none)"), action, Text(binding.id or ""))
     return table
-
-
-_KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "exclamation_mark": "!",
-    "space": "space",
-    "backslash": "\\",
-}
-
-
-def _key_name(key: str) -> str:
-    key = key.strip()
-    return _KEY_NAMES.get(key, key)

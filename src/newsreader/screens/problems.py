@@ -1,4 +1,4 @@
-"""A dialog listing what went wrong while loading: files skipped and posts recovered.
+"""A dialog listing what went wrong while loading: the settings, files skipped, posts recovered.
 
 Each entry is a :class:`~newsreader.archive.Problem`, where (a path) and what: the loader's
 files, and any other source of problems that names a place the same way. An entry whose path
@@ -20,6 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsreader.archive import Problem
+from newsreader.config import Settings
 
 
 class ProblemsScreen(ModalScreen[str | None]):
@@ -81,3 +82,15 @@ class ProblemsScreen(ModalScreen[str | None]):
             options.action_cursor_down()
         else:
             options.action_cursor_up()
+
+
+def settings_problems(settings: Settings) -> list[Problem]:
+    """The problems with the settings file, as entries of this screen (file, then message)."""
+    if settings.path is None:
+        return [Problem("settings", message) for message in settings.problems]
+    path = str(settings.path)
+    # Each message starts with the file's name, which the file column already shows.
+    return [
+        Problem(path, message.removeprefix(path).removeprefix(":").removeprefix(",").strip())
+        for message in settings.problems
+    ]

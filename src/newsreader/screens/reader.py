@@ -23,10 +23,11 @@ from newsreader.reader.model import ReaderModel, View
 from newsreader.reader.saved_searches import SavedSearches
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
+from newsreader.screens.keymap import check_keymap
 from newsreader.screens.links import LinkKeys
 from newsreader.screens.marking import Marking
 from newsreader.screens.messages import ArticleSortChanged, FeedArrived
-from newsreader.screens.problems import ProblemsScreen
+from newsreader.screens.problems import ProblemsScreen, settings_problems
 from newsreader.screens.reader_keys import READER_BINDINGS
 from newsreader.screens.saved_search_keys import MatchesFound, SavedSearchKeys
 from newsreader.state import ReadingState, archive_key
@@ -433,7 +434,11 @@ class ReaderScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        self.app.push_screen(HelpScreen.of_reader(self.BINDINGS, self.app.BINDINGS))
+        keymap, _ = check_keymap(self.settings)
+        help_screen = HelpScreen.of_reader(
+            self.BINDINGS, self.app.BINDINGS, keymap, self.settings.path
+        )
+        self.app.push_screen(help_screen)
 
     def action_open_source(self) -> None:
         """Open the post's source address in the browser; after a number, that link."""
@@ -475,10 +480,10 @@ class ReaderScreen(Screen[None]):
         self.notify("Reloading…", timeout=2)
 
     def action_problems(self) -> None:
-        """List the problems found while loading."""
+        """List the problems found while loading: the settings' first, then the archive's."""
         archive = self.model.archive
-        problems = archive.problems
-        openable = {problem.path for problem in problems if archive.get(problem.path)}
+        problems = [*settings_problems(self.settings), *archive.problems]
+        openable = {problem.path for problem in archive.problems if archive.get(problem.path)}
         asked = ProblemsScreen(problems, len(archive.skipped), openable)
         self.app.push_screen(asked, self._problem_chosen)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+QUIT_ID = "quit"
+"""The id of the binding that quits: the settings may not leave it without a key."""
+
 READER_BINDINGS: list[BindingType] = [
-    Binding("q", "app.quit", "Quit", id="quit"),
+    Binding("q", "app.quit", "Quit", id=QUIT_ID),
     Binding("question_mark", "help", "Keys", id="help"),
     Binding("slash", "search", "Search", id="search"),
     Binding("d", "date_filter", "Date", id="date_filter"),
@@ -96,3 +99,29 @@ READER_BINDINGS: list[BindingType] = [
         tooltip="The one under the cursor in the sidebar",
     ),
 ]
+
+READER_KEY_GROUPS: dict[str, tuple[str, ...]] = {
+    "Moving": (
+        "next_article",
+        "previous_article",
+        "next_unread",
+        "back",
+        "cycle_pane_next",
+        "cycle_pane_previous",
+        "toggle_sidebar",
+        "toggle_reading_mode",
+    ),
+    "Finding": (
+        "search",
+        "next_match",
+        "previous_match",
+        "date_filter",
+        "find_category",
+        "toggle_unread_only",
+        "clear_filters",
+    ),
+    "Marking": ("toggle_read", "toggle_star", "mark_all_read", "undo"),
+    "The article's links": ("open_source", "copy_source", "list_links"),
+    "The reader": ("help", "problems", "reload", QUIT_ID),
+}
+"""The reader's binding ids by what they are for, in the order ``?`` lists them."""
