@@ -11,7 +11,6 @@ from rich.table import Table
 from rich.text import Text
 
 from newsreader.archive import (
-    Archive,
     DateSpecError,
     Filter,
     LoadOptions,
@@ -27,10 +26,9 @@ from newsreader.cli.common import (
     EXIT_USAGE,
     CliError,
     make_console,
-    marked,
-    open_archive,
     resolve_root,
 )
+from newsreader.cli.fetch import Fetched, fetch_categories, fetch_post, fetch_posts
 from newsreader.streams import carries_utf8
 
 
@@ -50,11 +48,15 @@ def list_command(options: argparse.Namespace, load: LoadOptions) -> int:
         drafts=options.drafts,
         unpublished=options.unpublished,
     )
-    archive, matches = open_archive(options.path, load, query.terms)
-    posts = archive.filter(query, matches)
-    if options.unread or options.starred:
-        posts = marked(posts, archive.root, unread=options.unread, starred=options.starred)
-    posts = posts[: options.limit]
+    archive = fetch_posts(
+        options.path,
+        load,
+        query,
+        limit=options.limit,
+        unread=options.unread,
+        starred=options.starred,
+    )
+    posts = archive.posts
     if options.json:
         ascii_only = not carries_utf8(sys.stdout)
         for post in posts:
@@ -82,7 +84,7 @@ def list_command(options: argparse.Namespace, load: LoadOptions) -> int:
     return 0
 
 
-def post_record(post: Post, archive: Archive) -> dict[str, object]:
+def post_record(post: Post, archive: Fetched) -> dict[str, object]:
     return {
         "id": post.id,
         "path": display_path(post.path),
@@ -107,14 +109,14 @@ def show_command(options: argparse.Namespace, load: LoadOptions) -> int:
     post_id = utf8_name(target[-1])  # ids are UTF-8 whatever the locale (see utf8_name)
     load_options = load
     # The index finds the post and the category labels without reading every file.
-    archive, _ = open_archive(path, load_options)
-    found = archive.linked_post(post_id)  # an id, or a name as Jekyll's post_url gives it
+    archive = fetch_post(path, load_options, post_id)
+    found = archive.post  # by an id, or a name as Jekyll's post_url gives it
     post = None if found is None else load_post(found.path, archive.root, load_options)
     if isinstance(post, Problem):
         raise CliError(str(post))  # changed since the refresh a moment ago
     if post is None:
         raise CliError(f"no post with id {post_id!r} in {archive.root} (see: newsreader list)")
-    article = render_article(post, archive.labels, find_post=archive.linked_post_id)
+    article = render_article(post, archive.labels, find_post=archive.find_post)
     console = make_console(options.width)
     if not console.is_terminal:
         # Into a pipe or a file: text to reflow or grep, no styles, no padding (see plain).
@@ -127,12 +129,12 @@ def show_command(options: argparse.Namespace, load: LoadOptions) -> int:
 
 
 def categories_command(options: argparse.Namespace, load: LoadOptions) -> int:
-    archive, _ = open_archive(options.path, load)
+    categories = fetch_categories(options.path, load, by="name" if options.by_name else "count")
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column("count", justify="right")
     table.add_column("category")
     table.add_column("label")
-    for category in archive.categories(by="name" if options.by_name else "count"):
+    for category in categories:
         table.add_row(Text(f"{category.count:,}"), Text(category.slug), Text(category.label or ""))
     make_console().print(table)
     return 0
