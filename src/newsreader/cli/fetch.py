@@ -28,7 +28,8 @@ from newsreader.archive.index import (
 )
 from newsreader.archive.post import Category
 from newsreader.archive.query import search_text
-from newsreader.cli.common import PROGRESS_FROM, CliError, marked, progress_bar, resolve_root
+from newsreader.cli import common
+from newsreader.cli.common import CliError, marked, progress_bar, resolve_root
 
 _T = TypeVar("_T")
 _EVERY_POST = Filter(drafts=True, unpublished=True)
@@ -142,7 +143,7 @@ def _answer(
     archive without posts is an error. The index's notices are printed as warnings."""
     given = resolve_root(path)
     with ArchiveIndex.open(given, options) as index:
-        with progress_bar(PROGRESS_FROM) as progress:
+        with progress_bar(common.PROGRESS_FROM) as progress:
             index.refresh_unless_unchanged(progress)
         before = len(index.notices)
         total = count_matching(index, _EVERY_POST)
