@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsreader.archive import Filter, LoadOptions, load_archive, parse_date_spec
-from newsreader.archive.index import ArchiveIndex, default_index_dir
+from newsreader.archive.index import default_index_dir
 from newsreader.archive.query import search_text
 from newsreader.cli import common, main
 from newsreader.cli.posts import post_record
@@ -287,10 +287,11 @@ def test_an_index_that_cannot_be_kept_still_answers(
 def test_an_index_failing_after_the_refresh_falls_back_to_memory(
     capsys, archive: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    def broken(self: ArchiveIndex, terms: object) -> set[str]:
+    def broken(*arguments: object) -> object:
         raise sqlite3.DatabaseError("database disk image is malformed")
 
-    monkeypatch.setattr(ArchiveIndex, "_search", broken)
+    # The full-text part of the query that list asks (newsreader.archive.index.lookup).
+    monkeypatch.setattr("newsreader.archive.index.lookup.match_expression", broken)
     code, out, err = run(capsys, "list", archive, "--json", "--search=港")
     assert code == 0
     assert [json.loads(line)["id"] for line in out.splitlines()] == [PORT, SHOP]

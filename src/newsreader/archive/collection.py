@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from pathlib import Path
@@ -130,13 +130,8 @@ class Archive:
         exact = self._posts.get(name)
         if exact is not None or not name:
             return exact
-        wanted = _posts_free(_STEM_EXTENSION.sub("", name))
-        matches = [
-            post_id
-            for post_id in list(self._posts)  # a copy: the reading pane asks from a thread
-            if (stem := _posts_free(_STEM_EXTENSION.sub("", post_id))) == wanted
-            or stem.endswith("/" + wanted)
-        ]
+        # A copy of the ids: the reading pane asks from a thread.
+        matches = list(filter(linked_name_matcher(name), list(self._posts)))
         return self._posts.get(min(matches)) if matches else None
 
     def linked_post_id(self, name: str) -> str | None:
@@ -298,6 +293,19 @@ def _category_labels(ordered: list[Post], by_category: dict[str, list[int]]) -> 
 _ID = attrgetter("id")
 
 _STEM_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
+
+
+def linked_name_matcher(name: str) -> Callable[[str], bool]:
+    """Whether a post id is meant by a link to ``name`` that is not itself an id (stripped
+    as :meth:`Archive.linked_post` strips it): Jekyll's ``post_url`` matching."""
+    wanted = _posts_free(_STEM_EXTENSION.sub("", name))
+    suffix = "/" + wanted
+
+    def matches(post_id: str) -> bool:
+        stem = _posts_free(_STEM_EXTENSION.sub("", post_id))
+        return stem == wanted or stem.endswith(suffix)
+
+    return matches
 
 
 def _posts_free(path: str) -> str:

@@ -31,12 +31,11 @@ from newsreader.cli.common import (
     EXIT_USAGE,
     CliError,
     make_console,
-    marked,
-    open_archive,
     open_state,
     resolve_root,
 )
-from newsreader.cli.lookup import archive_of, category_slug, names_a_post, post_name
+from newsreader.cli.fetch import fetch_categories, fetch_named_posts, fetch_posts
+from newsreader.cli.lookup import archive_of, category_slug, names_a_post
 from newsreader.cli.output import COLUMN_GAP, as_printed, ellipsis, fitted_rows, tsv_line
 from newsreader.cli.pager import CommandPager, pager_command
 from newsreader.state import StateError
@@ -68,14 +67,18 @@ def matching_posts(
         drafts=options.drafts,
         unpublished=options.unpublished,
     )
-    archive, matches = open_archive(options.path, load, query.terms)
     if options.category is not None:
-        slug = category_slug(options.category, archive.categories())
-        query = dataclasses.replace(query, category=slug)
-    posts = archive.filter(query, matches)
-    if options.unread or options.starred:
-        posts = marked(posts, archive.root, unread=options.unread, starred=options.starred)
-    return posts[: options.limit], archive.labels, archive.root
+        known = fetch_categories(options.path, load, by="count")
+        query = dataclasses.replace(query, category=category_slug(options.category, known))
+    fetched = fetch_posts(
+        options.path,
+        load,
+        query,
+        limit=options.limit,
+        unread=options.unread,
+        starred=options.starred,
+    )
+    return fetched.posts, fetched.labels, fetched.root
 
 
 def list_command(options: argparse.Namespace, load: LoadOptions) -> int:
@@ -167,23 +170,22 @@ def show_command(options: argparse.Namespace, load: LoadOptions) -> int:
 
     path, targets = _show_targets(options.target)
     # The index finds the posts and the category labels without reading every file.
-    archive, _ = open_archive(path, load)
+    fetched = fetch_named_posts(path, load, targets)
     console = make_console(options.width)
     articles = []
     failed = 0
-    for target in targets:
-        found = archive.linked_post(target) or archive.linked_post(post_name(target, archive.root))
-        post = None if found is None else load_post(found.path, archive.root, load)
+    for target, found in zip(targets, fetched.posts, strict=True):
+        post = None if found is None else load_post(found.path, fetched.root, load)
         if isinstance(post, Problem):  # changed since the refresh a moment ago
             print(f"newsreader: {post}", file=sys.stderr)
         elif post is None:
             print(
-                f"newsreader: no post with id {target!r} in {archive.root} (see: newsreader list)",
+                f"newsreader: no post with id {target!r} in {fetched.root} (see: newsreader list)",
                 file=sys.stderr,
             )
         else:
             articles.append(
-                (post.id, render_article(post, archive.labels, find_post=archive.linked_post_id))
+                (post.id, render_article(post, fetched.labels, find_post=fetched.find_post))
             )
             continue
         failed += 1
@@ -225,8 +227,7 @@ def _show_targets(target: list[str]) -> tuple[Path | None, list[str]]:
 
 
 def categories_command(options: argparse.Namespace, load: LoadOptions) -> int:
-    archive, _ = open_archive(options.path, load)
-    categories = archive.categories(by="name" if options.by_name else "count")
+    categories = fetch_categories(options.path, load, by="name" if options.by_name else "count")
     if options.json:
         ascii_only = not carries_utf8(sys.stdout)
         for category in categories:

@@ -19,6 +19,8 @@ API::
     index.search(SearchTerms.parse('北京 "a b" -c'))  # -> set of post ids
     index.problems(), index.skipped()            # as Archive.problems / Archive.skipped
     index.save_snapshot()                        # rows for a fast next start (close does it)
+    index.refresh_unless_unchanged()             # refresh only if a folder changed (a command)
+    matching_posts(index, Filter(...), limit=20) # answers from SQL alone (see .lookup)
     index.close()                                # or: with ArchiveIndex.open(...) as index:
 
 ``refresh`` is the only method that reads post files. On an empty index it is the cold build:
@@ -55,12 +57,26 @@ from newsreader.archive.index.archive_index import (
     RefreshResult,
     default_index_dir,
 )
+from newsreader.archive.index.lookup import (
+    CategorySummary,
+    category_summary,
+    count_matching,
+    linked_post,
+    matching_posts,
+    post_ids,
+)
 from newsreader.archive.index.workers import prepare_workers
 
 __all__ = [
     "DEFAULT_BUSY_TIMEOUT",
     "ArchiveIndex",
+    "CategorySummary",
     "RefreshResult",
+    "category_summary",
+    "count_matching",
     "default_index_dir",
+    "linked_post",
+    "matching_posts",
+    "post_ids",
     "prepare_workers",
 ]

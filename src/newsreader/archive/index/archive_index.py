@@ -20,6 +20,7 @@ from typing import Final, Self, TypeVar
 
 from newsreader import locations
 from newsreader.archive.index import entries, sql
+from newsreader.archive.index.freshness import record_scan, store_version, unchanged_since
 from newsreader.archive.index.result import CancelCallback, ProgressCallback, RefreshResult, Tally
 from newsreader.archive.index.rows import (
     KIND_SKIPPED,
@@ -251,6 +252,18 @@ class ArchiveIndex:
     def __len__(self) -> int:
         return len(self._guarded(self._read_ids) or [])
 
+    def query(self, read: Callable[[sqlite3.Connection], _T]) -> _T | None:
+        """``read(connection)`` in one read transaction, for queries of their own (see
+        :mod:`.lookup`); None when the index turned out broken (it is then replaced, see
+        :attr:`notices`, and the next refresh fills it again)."""
+
+        def run() -> _T:
+            connection = self._store.reader
+            with self._store.read_lock, read_transaction(connection):
+                return read(connection)
+
+        return self._guarded(run)
+
     # --- refreshing -------------------------------------------------------------------------
 
     def folders_unchanged(self) -> bool:
@@ -260,6 +273,19 @@ class ArchiveIndex:
         program polling with this still refreshes now and then.
         """
         return folders_unchanged(self._folders, self._scanned_ns, _RACY_NS)
+
+    def refresh_unless_unchanged(
+        self, progress: ProgressCallback | None = None
+    ) -> RefreshResult | None:
+        """:meth:`refresh`, unless the index is as the last complete refresh (by any program)
+        left it and no folder changed since: then None, at one ``stat`` a folder.
+
+        For a command that answers from the index once (see :mod:`.freshness`, and its
+        limit: a file rewritten in place is seen by the next full refresh only).
+        """
+        if self._guarded(lambda: unchanged_since(self._store, _RACY_NS)):
+            return None
+        return self.refresh(progress)
 
     def refresh(
         self,
@@ -307,6 +333,7 @@ class ArchiveIndex:
             self._generation = entries.clear(self._store.writer)  # the caller's view stays
             indexed.clear()
             indexed_posts.clear()
+        before = store_version(self._store.writer)
         started = time.time_ns()
         found = scan(self.root)
         self.scan_problems = found.problems
@@ -354,6 +381,8 @@ class ArchiveIndex:
                 # full-text index that a reader program's small refreshes never need again.
                 self._store.writer.execute(sql.SHRINK_MEMORY)
         tally.reconcile()
+        if not stopped:
+            record_scan(self._store, before, started, self._folders)
         return RefreshResult(
             added=tuple(tally.added),
             changed=tuple(tally.changed),
