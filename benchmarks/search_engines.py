@@ -102,6 +102,8 @@ class Fts5:
         leaf: bool = True,
         optimize: bool = False,
         phrases: bool = True,
+        hashsize: int = 67108864,
+        automerge: int = 12,
     ) -> None:
         self.name = name
         self.options = options
@@ -109,6 +111,8 @@ class Fts5:
         self.leaf = leaf
         self.optimize = optimize
         self.phrases = phrases
+        self.hashsize = hashsize
+        self.automerge = automerge
         self.db: sqlite3.Connection | None = None
 
     def build(self, folder: Path, texts: list[str]) -> None:
@@ -119,8 +123,8 @@ class Fts5:
         db.execute("PRAGMA cache_size = -65536")
         db.execute(f"CREATE VIRTUAL TABLE fts USING fts5(text, {self.options})")
         db.execute("CREATE VIRTUAL TABLE fts_terms USING fts5vocab(fts, 'row')")
-        db.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', 67108864)")
-        db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 12)")
+        db.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (self.hashsize,))
+        db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', ?)", (self.automerge,))
         if self.leaf:
             db.execute("INSERT INTO fts(fts, rank) VALUES ('pgsz', 32000)")
         for start in range(0, len(texts), self.batch):
@@ -321,6 +325,8 @@ ENGINES: dict[str, Callable[[], Engine]] = {
     ),
     "onebatch": lambda: Fts5("FTS5 trigram, full, one transaction", batch=10**9),
     "optimize": lambda: Fts5("FTS5 trigram, full, + optimize", optimize=True),
+    "nomerge": lambda: Fts5("FTS5 trigram, full, automerge=0", automerge=0),
+    "bighash": lambda: Fts5("FTS5 trigram, full, hashsize=256 MB", hashsize=268435456),
     "column": lambda: Fts5(
         "FTS5 trigram, detail=column",
         "tokenize = 'trigram case_sensitive 1', detail = column",
