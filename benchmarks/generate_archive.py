@@ -5,23 +5,27 @@ named ``YYYY-MM-DD-<18 digits>.md``, each a Jekyll front-matter block (``layout`
 ``date``, ``categories`` holding a pinyin-like slug, ``tags`` holding the category's human label)
 followed by a body in one of three shapes:
 
-* a one-paragraph digest, the source page as an autolink line and a navigation footer (~70%);
+* a one-paragraph digest, the source page as an autolink line and a navigation footer (~45%);
 * a multi-paragraph HTML article with ``<strong>`` sub-headings, pictures and stock-quote
-  decorations (~25%, 2-10 KB);
-* a long HTML article (~5%, 10-30 KB), sometimes repeated twice the way the scraper does.
+  decorations (~45%, 2-6 KB);
+* a long HTML article (~10%, 8-26 KB), sometimes repeated twice the way the scraper does.
 
+That makes files of ~4 KB on average, as in the real archive (see ``benchmarks/README.md``).
 Categories follow a Zipf-like long tail (a few hold thousands of posts, most a handful); about
 10% of them, and about 20% of the posts, are English. A small share of the files carries the
 oddities real archives have (a ``> `` digest quote before the HTML, an unescaped ``"`` in the
 title, a blank line before ``---``, a trailing newline, ...).
 
-All text is assembled from the small vocabulary written below; nothing comes from real
-articles. Output depends only on the arguments: the same seed gives byte-identical files.
+Half the sentences are assembled from the small vocabulary written below, half from the
+made-up words of :mod:`archive_text` (real news is that varied: millions of distinct
+trigrams); nothing comes from real articles. Output depends only on the arguments: the same
+seed gives byte-identical files.
 
 Usage::
 
     python benchmarks/generate_archive.py OUT_DIR --posts 100000 [--categories 2000] [--seed 1]
         [--start 2021-12-01] [--days 900] [--zipf 1.2] [--oddity-rate 0.005]
+        [--digests 0.45] [--longs 0.10]
 
 or, from Python, ``generate_archive(Path("/tmp/big"), posts=10_000)``.
 """
@@ -37,6 +41,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+
+from archive_text import Lexicon
 
 __all__ = ["ODDITIES", "CategoryInfo", "GeneratedArchive", "generate_archive", "main"]
 
@@ -278,6 +284,18 @@ _HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.3, 0.5, 1, 2, 4, 6, 7, 7, 5, 5, 6, 7, 7, 6,
 _ESC = frozenset('0abt\tnvfre "/\\N_LPxuU')
 """Characters a backslash may precede in a double-quoted YAML string."""
 
+DIGESTS = 0.45
+"""Share of one-paragraph digests (the rest are HTML articles)."""
+LONGS = 0.10
+"""Share of long HTML articles."""
+ARTICLE_BYTES = (2000, 6000, 3000)
+"""An article's target size in bytes: ``random.triangular``'s low, high and mode."""
+LONG_BYTES = (8000, 26000, 12000)
+"""A long article's target size in bytes, the same way."""
+VARIED_TEXT = 0.5
+"""Share of sentences made of :class:`~archive_text.Lexicon` words rather than the vocabulary:
+it gives the text the millions of distinct trigrams of real news."""
+
 _IMG_STYLE = 'style="border:#d1d1d1 1px solid;padding:3px;margin:5px 0;"'
 
 
@@ -472,6 +490,14 @@ class _Pools:
     headings: list[str]
     companies: list[tuple[str, str, str]]
     """(name, market, code)."""
+    lexicon: Lexicon
+    """Made-up words, for the varied share of the text (see :data:`VARIED_TEXT`)."""
+
+    def sentence(self, rng: random.Random, *, decorated: bool = False) -> str:
+        """A sentence from the vocabulary or, :data:`VARIED_TEXT` of the time, the lexicon."""
+        if rng.random() < VARIED_TEXT:
+            return self.lexicon.sentence(rng)
+        return rng.choice(self.decorated if decorated else self.sentences)
 
 
 def _zh_companies(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
@@ -628,7 +654,7 @@ def _build_pools(rng: random.Random, english: bool, sources: Sequence[str], size
                     )
                 )
             )
-    return _Pools(sentences, decorated, headings, companies)
+    return _Pools(sentences, decorated, headings, companies, Lexicon(rng, english=english))
 
 
 def _title(rng: random.Random, pools: _Pools, english: bool) -> str:
@@ -674,9 +700,9 @@ def _digest(rng: random.Random, pools: _Pools, english: bool) -> str:
     target = int(rng.triangular(100, 600, 160))
     text = ""
     sep = " " if english else ""
-    sentences = pools.sentences
     while len(text) < target:
-        candidate = text + sep + rng.choice(sentences) if text else rng.choice(sentences)
+        sentence = pools.sentence(rng)
+        candidate = text + sep + sentence if text else sentence
         if len(candidate) > 600 and len(text) >= 100:
             break
         text = candidate
@@ -687,7 +713,6 @@ def _article(rng: random.Random, pools: _Pools, english: bool, target: int, sour
     """An HTML article of about ``target`` UTF-8 bytes."""
     c = rng.choice
     decorate = rng.random() < 0.4
-    sentences = pools.decorated if decorate else pools.sentences
     sep = c(("", "", "\n ", "\n"))
     joiner = " " if english else ""
     parts: list[str] = []
@@ -719,7 +744,8 @@ def _article(rng: random.Random, pools: _Pools, english: bool, target: int, sour
                 credit = "Photo: " if english else "图片来源："
                 piece += f'<p style="text-align:center;">{credit}{source}</p>'
         else:
-            text = joiner.join(rng.choices(sentences, k=rng.randint(2, 7)))
+            count = rng.randint(2, 7)
+            text = joiner.join(pools.sentence(rng, decorated=decorate) for _ in range(count))
             if not english and rng.random() < 0.03:
                 text += f"《&lt;{c(_ZH_OBJECTS)}&gt;管理办法》已于{rng.randint(1, 12)}月起施行。"
             piece = f"<p>{text}</p>"
@@ -782,6 +808,8 @@ def generate_archive(
     english_posts: float = 0.2,
     english_categories: float = 0.1,
     oddity_rate: float = 0.005,
+    digests: float = DIGESTS,
+    longs: float = LONGS,
 ) -> GeneratedArchive:
     """Write ``posts`` posts into ``out_dir/_posts`` and describe what was written.
 
@@ -789,11 +817,15 @@ def generate_archive(
     follow a Zipf law of exponent ``zipf``); otherwise only ``posts`` categories exist. About
     ``english_categories`` of the categories and ``english_posts`` of the posts are English.
     Each of the common oddities appears in about ``oddity_rate`` of the files (0 disables them).
+    ``digests`` and ``longs`` are the shares of one-paragraph digests and of long articles; the
+    rest are articles.
     The output depends only on the arguments. Raises ``FileExistsError`` if ``out_dir/_posts``
     already holds files, so an existing archive is never mixed into or overwritten.
     """
     if posts < 0 or categories < 1 or days < 1:
         raise ValueError("posts must be >= 0, categories and days >= 1")
+    if digests < 0 or longs < 0 or digests + longs > 1:
+        raise ValueError("digests and longs must be shares (0-1) adding up to at most 1")
     began = time.perf_counter()
     posts_dir = Path(out_dir) / "_posts"
     if posts_dir.is_dir() and any(posts_dir.iterdir()):
@@ -835,7 +867,7 @@ def generate_archive(
         oddity = _pick_oddity(rng, oddity_rate)
 
         roll = rng.random()
-        shape = "digest" if roll < 0.70 else "article" if roll < 0.95 else "long"
+        shape = "digest" if roll < digests else "article" if roll < 1 - longs else "long"
         if oddity == "quote_digest" and shape == "digest":
             shape = "article"
         elif oddity == "bare_less_than":
@@ -850,9 +882,9 @@ def generate_archive(
             url = f"https://news.example.com/{cat.slug}/{day_name}/{post_id}.html"
         else:
             if shape == "article":
-                target = int(rng.triangular(2000, 10000, 3500))
+                target = int(rng.triangular(*ARTICLE_BYTES))
             else:
-                target = int(rng.triangular(10000, 30000, 14000))
+                target = int(rng.triangular(*LONG_BYTES))
             twice = shape == "long" and rng.random() < 0.2
             body = _article(rng, pool, english, target // 2 if twice else target, cat.source)
             if twice:
@@ -927,6 +959,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--oddity-rate", type=float, default=0.005, help="share of files with each oddity"
     )
+    parser.add_argument(
+        "--digests", type=float, default=DIGESTS, help="share of one-paragraph digests"
+    )
+    parser.add_argument("--longs", type=float, default=LONGS, help="share of long articles")
     args = parser.parse_args(argv)
     try:
         result = generate_archive(
@@ -938,6 +974,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.days,
             zipf=args.zipf,
             oddity_rate=args.oddity_rate,
+            digests=args.digests,
+            longs=args.longs,
         )
     except (FileExistsError, ValueError) as error:
         parser.error(str(error))
