@@ -21,8 +21,10 @@ block quotes are made of) and the article's title (render/article.py).
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from icu4py.breakers import LineBreaker
 from rich.cells import cell_len, get_character_cell_size
@@ -48,21 +50,46 @@ _CACHED_LENGTH = 4_000
 
 
 def break_opportunities(text: str) -> tuple[int, ...]:
-    """The offsets in ``text`` after which a line may end, ascending, ending with its length.
+    """The offsets in ``text`` after which a line may end, ascending, ending with its length."""
+    return tuple(_measured_pieces(text)[::3])
 
-    Cached for paragraphs of ordinary length (a long one costs little next to its layout).
-    """
+
+def _measured_pieces(text: str) -> array[int]:
+    # Per piece between two break opportunities: its end, its cells, its cells without the
+    # spaces it ends with; flat, three ints a piece. Cached for paragraphs of ordinary length
+    # (a long one costs little next to its layout).
     if len(text) > _CACHED_LENGTH:
-        return _find_breaks(text)
+        return _measure(text)
     return _cached_breaks(text)
 
 
 @lru_cache(maxsize=2048)
-def _cached_breaks(text: str) -> tuple[int, ...]:
-    return _find_breaks(text)
+def _cached_breaks(text: str) -> array[int]:
+    return _measure(text)
 
 
-def _find_breaks(text: str) -> tuple[int, ...]:
+def _measure(text: str) -> array[int]:
+    ends = _find_breaks(text)
+    pieces = array("l")
+    start = 0
+    if "\u200d" in text or "\ufe0f" in text:  # joined emoji: a sequence's width is no sum
+        for end in ends:
+            piece = text[start:end]
+            pieces += array("l", (end, cell_len(piece), cell_len(piece.rstrip())))
+            start = end
+        return pieces
+    # Otherwise a piece's cells are the sum of its characters': measured once, not per width.
+    cells = list(accumulate(map(get_character_cell_size, text), initial=0))
+    for end in ends:
+        visible = end
+        while visible > start and text[visible - 1].isspace():
+            visible -= 1
+        pieces += array("l", (end, cells[end] - cells[start], cells[visible] - cells[start]))
+        start = end
+    return pieces
+
+
+def _find_breaks(text: str) -> list[int]:
     # ICU refuses lone surrogates; one stand-in per code point keeps the offsets.
     safe = _SURROGATE.sub("\ufffd", text)
     ends = [end for _, end in LineBreaker(safe, _LOCALE).segments()]
@@ -70,13 +97,15 @@ def _find_breaks(text: str) -> tuple[int, ...]:
         ends = _code_point_offsets(safe, ends)
     kept = {match.start() for match in _NO_BREAK_BEFORE.finditer(text)}
     spans = [match.span() for match in _UNBREAKABLE.finditer(text)]
+    if not spans:
+        return [end for end in ends if end not in kept]
     starts = [start for start, _ in spans]
 
     def inside_span(offset: int) -> bool:
         index = bisect_right(starts, offset - 1) - 1
         return index >= 0 and offset < spans[index][1]
 
-    return tuple(end for end in ends if end not in kept and not inside_span(end))
+    return [end for end in ends if end not in kept and not inside_span(end)]
 
 
 def _code_point_offsets(text: str, utf16_offsets: list[int]) -> list[int]:
@@ -106,18 +135,17 @@ def line_offsets(text: str, width: int, *, fold: bool = True) -> list[int]:
     offsets: list[int] = []
     used = 0
     start = 0
-    for end in break_opportunities(text):
-        piece = text[start:end]
-        visible = cell_len(piece.rstrip())
+    pieces = iter(_measured_pieces(text))
+    for end, cells, visible in zip(pieces, pieces, pieces, strict=True):
         if used + visible > width:
             if used and start:
                 offsets.append(start)
-            used = cell_len(piece)
+            used = cells
             if visible > width and fold:
                 folds, used = _fold(text, start, end, width)
                 offsets += folds
         else:
-            used += cell_len(piece)
+            used += cells
         start = end
     return offsets
 
@@ -176,13 +204,11 @@ class LineBreakingText(Text):
         # The narrowest width is that of the widest unbreakable piece, not of the widest run
         # without spaces (a Chinese sentence), so a table can narrow its columns.
         measured = super().__rich_measure__(console, options)
-        pieces = [0]
-        for line in self.plain.split("\n"):
-            start = 0
-            for end in break_opportunities(line):
-                pieces.append(cell_len(line[start:end].rstrip()))
-                start = end
-        return Measurement(min(max(pieces), measured.minimum), measured.maximum)
+        widest = max(
+            (max(_measured_pieces(line)[2::3], default=0) for line in self.plain.split("\n")),
+            default=0,
+        )
+        return Measurement(min(widest, measured.minimum), measured.maximum)
 
     def copy(self) -> LineBreakingText:
         """A copy that still wraps by the rules."""
