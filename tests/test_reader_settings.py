@@ -10,7 +10,7 @@ from pathlib import Path
 from test_reader import SAMPLE, TZ, Scenario, _whole, notifications, screen_text, until
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import OptionList, Static
 
 from newsreader.app import NewsReaderApp, create_app
 from newsreader.archive import LoadOptions
@@ -64,8 +64,11 @@ def test_settings_problems_are_notified_and_listed_in_the_problems_screen() -> N
             assert any(text in message for message in shown), (text, shown)
         await pilot.press("exclamation_mark")
         await until(pilot, lambda: isinstance(pilot.app.screen, ProblemsScreen), "problems")
-        table = pilot.app.screen.query_one(DataTable)
-        rows = [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+        entries = pilot.app.screen.query_one(OptionList)
+        rows = []  # each entry as shown: its place (after the ▸ or blank), then its message
+        for index in range(entries.option_count):
+            where, what = entries.get_option_at_index(index).prompt.renderables
+            rows.append([where.plain[2:], what.renderable.plain])
         assert rows[0][0] == str(path) and rows[0][1].startswith("line 1: theme: unknown")
         assert rows[1] == [str(path), rows[1][1]] and "keys.nosuch_action" in rows[1][1]
         assert rows[2][0] == str(path) and rows[2][1].startswith("line 5: keys.quit: 'j'")

@@ -341,7 +341,9 @@ def test_the_new_keys_have_ids_and_the_help_lists_them(archive: Path) -> None:
         rows = [line.strip("│ ") for line in text.splitlines()]
         assert any(row.startswith("N ") and "Prev match" in row for row in rows)
         assert any(row.startswith("n ") and "Next match" in row for row in rows)
-        assert any(row.startswith("n ") and row.split()[1:] == ["Next"] for row in rows)
+        assert any(
+            row.startswith("n ") and row.split()[1:] == ["Next", "next_article"] for row in rows
+        )
 
     run(scenario, root=archive)
 

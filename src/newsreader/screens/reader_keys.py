@@ -120,6 +120,12 @@ READER_KEY_GROUPS: dict[str, tuple[str, ...]] = {
         "toggle_unread_only",
         "clear_filters",
     ),
+    "Sorting and saved searches": (
+        "cycle_sort",
+        "save_search",
+        "rename_saved_search",
+        "delete_saved_search",
+    ),
     "Marking": ("toggle_read", "toggle_star", "mark_all_read", "undo"),
     "The article's links": ("open_source", "copy_source", "list_links"),
     "The reader": ("help", "problems", "reload", QUIT_ID),

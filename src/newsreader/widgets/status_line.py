@@ -19,6 +19,7 @@ class StatusLine(Horizontal):
         super().__init__(id=id)
         self._said: tuple[str, int, int] | None = None
         self._place: tuple[int, int] | None = None
+        self._position_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status-text")
@@ -44,7 +45,12 @@ class StatusLine(Horizontal):
         if place == self._place:
             return  # asked on every cursor move
         self._place = place
-        self.query_one("#status-position", Static).update(Text(f"{place[0]:,}/{place[1]:,}"))
+        shown = f"{place[0]:,}/{place[1]:,}"
+        # A layout pass of the whole screen costs more than the key itself: only when the
+        # width changes (9/150 -> 10/150), not on every move.
+        resized = len(shown) != self._position_width
+        self._position_width = len(shown)
+        self.query_one("#status-position", Static).update(Text(shown), layout=resized)
 
     def show_matches(
         self, current: int | None, count: int, *, searching: bool, capped: bool = False
