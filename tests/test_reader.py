@@ -31,6 +31,7 @@ from textual.widgets import Input, OptionList, Static
 
 from newsreader.app import NewsReaderApp, create_app
 from newsreader.archive import LoadOptions
+from newsreader.config import Settings
 from newsreader.reader.feed import Batch
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
@@ -65,9 +66,12 @@ def run(
     scenario: Scenario,
     root: Path = SAMPLE,
     size: tuple[int, int] = SIZE,
+    settings: Settings | None = None,
 ) -> NewsReaderApp:
-    """Start the reader on ``root``, wait until it has loaded, then play ``scenario``."""
-    app = create_app(root, LoadOptions(tz=TZ))
+    """Start the reader on ``root``, wait until it has loaded, then play ``scenario``.
+
+    ``settings``: as the command line hands them over; by default the app reads the file."""
+    app = create_app(root, LoadOptions(tz=TZ), settings)
 
     async def main() -> None:
         async with app.run_test(size=size) as pilot:

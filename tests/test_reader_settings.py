@@ -3,17 +3,16 @@ and the command palette follow, a quit key that cannot be lost, and the theme ch
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
-from test_reader import SAMPLE, TZ, Scenario, _whole, notifications, screen_text, until
+from test_reader import SAMPLE, Scenario, _whole, notifications, screen_text, until
+from test_reader import run as run_reader
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
-from newsreader.app import NewsReaderApp, create_app
-from newsreader.archive import LoadOptions
+from newsreader.app import NewsReaderApp
 from newsreader.config import load_settings
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.problems import ProblemsScreen
@@ -33,17 +32,7 @@ def run(scenario: Scenario, *, as_the_command_line_does: bool = False) -> NewsRe
     ``as_the_command_line_does``: the settings are read before the app exists, knowing no
     themes, and handed to it (``newsreader PATH``)."""
     settings = load_settings()[0] if as_the_command_line_does else None
-    app = create_app(SAMPLE, LoadOptions(tz=TZ), settings)
-
-    async def main() -> None:
-        async with app.run_test(size=(120, 40)) as pilot:
-            reader = app.screen_stack[0]
-            assert isinstance(reader, ReaderScreen)
-            await until(pilot, lambda: not reader.model.loading, "the archive to load")
-            await scenario(pilot, reader)
-
-    asyncio.run(main())
-    return app
+    return run_reader(scenario, SAMPLE, (120, 40), settings)
 
 
 BAD = 'theme = "nosuchtheme"  # mine\n\n[keys]\nnosuch_action = "z"\nquit = "j"\n'
