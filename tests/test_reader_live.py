@@ -260,6 +260,37 @@ def test_a_file_rewritten_in_place_is_seen_at_the_next_full_check(
     start(tmp_path, scenario)
 
 
+def test_a_warm_start_lists_without_a_stat_of_every_file_and_the_first_look_checks_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 5)
+    start(tmp_path, loaded)  # the first visit builds the index and records its scan
+    path = tmp_path / "_posts" / "2022-01-05-post-0004.md"
+    path.write_text(path.read_text().replace("Post 0004", "Post 0004, corrected"))
+    settle(tmp_path)  # rewritten in place while the reader was closed: no folder changed
+    refreshes: list[int] = []
+    real_refresh = ArchiveIndex.refresh
+
+    def counting(index: ArchiveIndex, *args: object, **kwargs: object) -> object:
+        refreshes.append(1)
+        return real_refresh(index, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ArchiveIndex, "refresh", counting)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        assert refreshes == []  # listed from the index as the last visit left it
+        assert "Post 0004" in rows(reader)[0]
+        reader.feed.look_now(changed=False)  # the first look is a full check
+        await until(
+            pilot,
+            lambda: reader.article_list.posts[0].title == "Post 0004, corrected",
+            "the title rewritten while the reader was closed",
+        )
+        assert refreshes == [1]
+
+    start(tmp_path, scenario)
+
+
 def test_posts_that_arrived_and_were_deleted_again_leave_the_list(tmp_path: Path) -> None:
     write_archive(tmp_path, 5)
 

@@ -7,7 +7,10 @@ values; it knows nothing of Textual. Its start protocol:
 1. A warm start sends the newest posts at once (a few ms from the index), waits for them to
    be painted (at most :data:`FIRST_PAINT_WAIT`), then sends the whole archive, sorted and
    indexed in the worker so the screen only swaps it in.
-2. It then brings the index up to date with the files. A first visit builds the index: parts
+2. It then brings the index up to date with the files. On a warm start whose folders are as
+   the last complete refresh left them (one ``stat`` a folder, see
+   :mod:`newsreader.archive.index.freshness`) that is all, and the first look (below) checks
+   every file instead, a few seconds later. A first visit builds the index: parts
    are sent at doubling intervals while the build goes on, each only the rows written since
    the part before (the reading thread shares the writer's process, so each row is read back
    once), and made exact at the end.
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsreader.archive import Archive, LoadOptions, Post, Problem, SearchTerms
-from newsreader.archive.index import ArchiveIndex
+from newsreader.archive.index import ArchiveIndex, RefreshResult
 from newsreader.reader.watch import watch_archive, watching_enabled
 
 FIRST_BATCH = 300
@@ -229,7 +232,17 @@ class ArchiveFeed:
                 building.shown_at = time.monotonic()
                 building.pause = min(building.pause * 2, 16.0)
 
-        result = index.refresh(progress=progress, cancelled=cancelled)
+        if posts:
+            # A warm start trusts the index while no folder changed (a stat each) and leaves
+            # the stat of every file (most of a second at 100,000 posts) to the first look,
+            # a few seconds on: the list is whole sooner, and a file rewritten in place is
+            # still found then.
+            unless_unchanged = index.refresh_unless_unchanged(progress, cancelled)
+            result = RefreshResult() if unless_unchanged is None else unless_unchanged
+            if unless_unchanged is None:
+                self._fully_checked = -FULL_CHECK_SECONDS
+        else:
+            result = index.refresh(progress=progress, cancelled=cancelled)
         if cancelled():
             return
         for notice in result.notices:

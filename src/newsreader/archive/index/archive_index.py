@@ -275,7 +275,7 @@ class ArchiveIndex:
         return folders_unchanged(self._folders, self._scanned_ns, _RACY_NS)
 
     def refresh_unless_unchanged(
-        self, progress: ProgressCallback | None = None
+        self, progress: ProgressCallback | None = None, cancelled: CancelCallback | None = None
     ) -> RefreshResult | None:
         """:meth:`refresh`, unless the index is as the last complete refresh (by any program)
         left it and no folder changed since: then None, at one ``stat`` a folder.
@@ -285,7 +285,7 @@ class ArchiveIndex:
         """
         if self._guarded(lambda: unchanged_since(self._store, _RACY_NS)):
             return None
-        return self.refresh(progress)
+        return self.refresh(progress, cancelled)
 
     def refresh(
         self,
