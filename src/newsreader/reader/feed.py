@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsreader.archive import Archive, LoadOptions, Post, Problem, SearchTerms
-from newsreader.archive.index import ArchiveIndex, RefreshResult
+from newsreader.archive.index import ArchiveIndex
 from newsreader.reader.watch import watch_archive, watching_enabled
 
 FIRST_BATCH = 300
@@ -219,7 +219,17 @@ class ArchiveFeed:
         if posts:
             archive = Archive(self.root.resolve(), posts)
             archive.categories()  # sorted and indexed here, off the UI thread
-            emit(Batch(posts, replace=True, finished=False, archive=archive))
+            # A warm start trusts the index while no folder changed since its last complete
+            # refresh (a stat each) and leaves the stat of every file (most of a second at
+            # 100,000 posts) to the first look, a few seconds on: the list is whole at once,
+            # and a file rewritten in place meanwhile is still found then.
+            settled = index.unchanged_since_last_refresh()
+            batch = Batch(posts, replace=True, finished=settled, archive=archive)
+            if settled:
+                self._fully_checked = -FULL_CHECK_SECONDS
+                emit(_with_problems(batch, index))
+                return
+            emit(batch)
         building = _BuildShown(time.monotonic())
 
         def progress(done: int, total: int) -> None:
@@ -232,17 +242,7 @@ class ArchiveFeed:
                 building.shown_at = time.monotonic()
                 building.pause = min(building.pause * 2, 16.0)
 
-        if posts:
-            # A warm start trusts the index while no folder changed (a stat each) and leaves
-            # the stat of every file (most of a second at 100,000 posts) to the first look,
-            # a few seconds on: the list is whole sooner, and a file rewritten in place is
-            # still found then.
-            unless_unchanged = index.refresh_unless_unchanged(progress, cancelled)
-            result = RefreshResult() if unless_unchanged is None else unless_unchanged
-            if unless_unchanged is None:
-                self._fully_checked = -FULL_CHECK_SECONDS
-        else:
-            result = index.refresh(progress=progress, cancelled=cancelled)
+        result = index.refresh(progress=progress, cancelled=cancelled)
         if cancelled():
             return
         for notice in result.notices:

@@ -64,7 +64,10 @@ class SavedSearchList(Vertical):
         ]
         self.options.set_options(entries, self.current)
         self.display = bool(entries)
-        if not entries and self.options.has_focus:
+        # The screen's focus, not the widget's has_focus: that lags behind a focus change
+        # still queued (the reader's own, at start), and moving on from it would take the
+        # focus away from the list that just got it.
+        if not entries and self.screen.focused is self.options:
             self.screen.focus_next()
 
     @on(CategoryOptions.Highlighted)

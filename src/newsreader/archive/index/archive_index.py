@@ -274,8 +274,13 @@ class ArchiveIndex:
         """
         return folders_unchanged(self._folders, self._scanned_ns, _RACY_NS)
 
+    def unchanged_since_last_refresh(self) -> bool:
+        """Whether the index is as the last complete refresh (by any program) left it and no
+        folder changed since: one ``stat`` a folder (see :mod:`.freshness` for its limit)."""
+        return bool(self._guarded(lambda: unchanged_since(self._store, _RACY_NS)))
+
     def refresh_unless_unchanged(
-        self, progress: ProgressCallback | None = None, cancelled: CancelCallback | None = None
+        self, progress: ProgressCallback | None = None
     ) -> RefreshResult | None:
         """:meth:`refresh`, unless the index is as the last complete refresh (by any program)
         left it and no folder changed since: then None, at one ``stat`` a folder.
@@ -283,9 +288,9 @@ class ArchiveIndex:
         For a command that answers from the index once (see :mod:`.freshness`, and its
         limit: a file rewritten in place is seen by the next full refresh only).
         """
-        if self._guarded(lambda: unchanged_since(self._store, _RACY_NS)):
+        if self.unchanged_since_last_refresh():
             return None
-        return self.refresh(progress, cancelled)
+        return self.refresh(progress)
 
     def refresh(
         self,
