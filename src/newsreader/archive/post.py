@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
 
 DATE_OWN_OFFSET = 0
 """``Post.date_basis``: the date was written with its UTC offset; no zone changes it."""
@@ -27,7 +27,22 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+_Record = TypeVar("_Record")
+
+
+@dataclass_transform(frozen_default=True)
+def _record(cls: type[_Record]) -> type[_Record]:
+    """A dataclass the type checker holds frozen but that is built without frozen's cost.
+
+    A frozen dataclass sets each field through ``object.__setattr__``: 1.4 µs a post, seven
+    times a plain slots class, and a warm start builds 100,000 posts (a million at 1M). No
+    post is ever changed in place (``dataclasses.replace`` makes a new one), and mypy
+    rejects any assignment to a field, as it would for ``frozen=True``.
+    """
+    return dataclass(slots=True)(cls)
+
+
+@_record
 class Post:
     """One article of the archive, with its metadata already cleaned for display."""
 
