@@ -11,7 +11,20 @@ import re
 from datetime import UTC
 from pathlib import Path
 
-from test_reader import article_title, inner_text, notifications, pane_text, rows, run, until
+from test_reader import (
+    TOTAL,
+    article_title,
+    cursor_row,
+    filter_by_date,
+    inner_text,
+    notifications,
+    pane_text,
+    rows,
+    run,
+    search,
+    status,
+    until,
+)
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -160,3 +173,50 @@ def test_the_archives_own_zone_is_the_one_shown_when_none_is_asked_for(tmp_path:
             assert "times in Asia/Tokyo" in pane_text(pilot, reader.article_list)
 
     asyncio.run(main())
+
+
+# --- the cursor after a filter ----------------------------------------------------------
+
+
+async def cursor_down(pilot: Pilot[None], reader: ReaderScreen, rows_down: int) -> str:
+    """Move the cursor ``rows_down`` rows from the top; the title under it."""
+    await pilot.press("g", *["j"] * rows_down)
+    post = reader.article_list.highlighted_post
+    assert post is not None
+    return post.title
+
+
+def test_a_filter_that_drops_the_post_under_the_cursor_starts_at_its_first_post() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await cursor_down(pilot, reader, 22)  # a 2023 post, 23rd of 50
+        await filter_by_date(pilot, reader, "2022")
+        assert status(reader) == f"date 2022 — 20 of {TOTAL} posts"
+        assert position(reader) == "1/20"
+        first = reader.article_list.posts[0]
+        assert first.title[:20] in cursor_row(reader)
+        assert first.title[:20] in rows(reader)[0]  # the newest match is on screen, at the top
+
+    run(scenario)
+
+
+def test_a_filter_that_keeps_the_post_under_the_cursor_stays_on_it() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        title = await cursor_down(pilot, reader, 22)
+        year = reader.article_list.highlighted_post.date.year  # type: ignore[union-attr]
+        await filter_by_date(pilot, reader, str(year))
+        assert title[:20] in cursor_row(reader)
+
+    run(scenario)
+
+
+def test_a_search_starts_at_its_first_match_and_escape_goes_back_to_the_post_before() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        title = await cursor_down(pilot, reader, 17)
+        await search(pilot, reader, "集装")
+        assert position(reader) == f"1/{len(reader.article_list.posts)}"
+        await pilot.press("escape")
+        await until(pilot, lambda: status(reader) == f"{TOTAL} of {TOTAL} posts", "no search")
+        assert position(reader) == f"18/{TOTAL}"
+        assert title[:20] in cursor_row(reader)
+
+    run(scenario)

@@ -65,6 +65,8 @@ class ReaderScreen(Screen[None]):
         self.feed = ArchiveFeed(root, options)
         self.marking = Marking(self, self.model, self.settings, self.marks_changed)
         self._generation = 0
+        self._before_search: str | None = None
+        """The post under the cursor when the search began: where giving it up returns."""
         self.article_list = ArticleList(id="article-list")
         self.reading_pane = ReadingPane(id="reading-pane")
         self.reading_pane.find_post = lambda name: self.model.archive.linked_post_id(name)
@@ -181,8 +183,9 @@ class ReaderScreen(Screen[None]):
 
     # --- showing the model -----------------------------------------------------------------
 
-    def _show(self, *, loaded: bool = False) -> None:
-        """The list, status line and pane as the model has them; ``loaded``: just read whole."""
+    def _show(self, *, loaded: bool = False, new_view: bool = False) -> None:
+        """The list, status line and pane as the model has them; ``loaded``: just read whole;
+        ``new_view``: the filter changed (see ``ArticleList.set_posts``)."""
         model = self.model
         article_list = self.article_list
         article_list.empty_message = model.empty_message()
@@ -190,7 +193,7 @@ class ReaderScreen(Screen[None]):
         if article_list.posts is not model.visible:
             # While loading, and as it ends, an untouched list follows the newest posts.
             keep = article_list.moved_by_user or not (model.loading or loaded)
-            article_list.set_posts(model.visible, model.archive.labels, keep)
+            article_list.set_posts(model.visible, model.archive.labels, keep, new_view=new_view)
         order = model.sort_order
         article_list.border_title = "Articles" + (
             "" if order is SortOrder.NEWEST else f" · {order.label}"
@@ -218,12 +221,20 @@ class ReaderScreen(Screen[None]):
         self.set_filter(self.model.filter.with_changes(**changes))
 
     def _filter_changed(self, was_searching: bool) -> None:
+        searching = self.model.searching
         self.reading_pane.highlight_terms = self.model.filter.terms.required
-        if was_searching != self.model.searching:
+        if searching and not was_searching:
+            cursor_post = self.article_list.highlighted_post
+            self._before_search = None if cursor_post is None else cursor_post.id
+        if was_searching != searching:
             # n and N walk the matches while a search is on. Only then: the footer
             # recomposes on every refresh_bindings, most of 0.1 s at 100,000 posts.
             self.refresh_bindings()
-        self._show()
+        self._show(new_view=True)
+        if was_searching and not searching and self._before_search is not None:
+            # A search given up (Escape, x) goes back to the post the user was on.
+            self.article_list.move_to(self._before_search)
+            self._before_search = None
         self.sidebar.follow()
 
     def choose_category(self, slug: str) -> None:

@@ -174,13 +174,20 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._posts[self.cursor] if self._posts else None
 
     def set_posts(
-        self, posts: Sequence[Post], labels: Mapping[str, str], keep_cursor: bool = True
+        self,
+        posts: Sequence[Post],
+        labels: Mapping[str, str],
+        keep_cursor: bool = True,
+        *,
+        new_view: bool = False,
     ) -> None:
         """Show ``posts`` (kept by reference, not copied) with ``labels`` (category slug -> label).
 
         With ``keep_cursor`` the cursor stays on the same post if it is still listed, at
-        the same height on screen; otherwise it stays at the same row, clamped. Nothing is
-        rendered here: only the rows on screen are, at the next repaint.
+        the same height on screen; otherwise it stays at the same row, clamped (a post
+        removed under it: its neighbour takes its place), or, with ``new_view`` (another
+        filter: a row number means nothing in another list), goes to the first row. Nothing
+        is rendered here: only the rows on screen are, at the next repaint.
         """
         previous = self.highlighted_post
         old_row = self.cursor
@@ -205,6 +212,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 found = self._find_row(previous.id, hint=old_row)
                 if found is not None:
                     new_row = found
+                elif new_view:
+                    new_row, keep_cursor = 0, False
         new_row = self._clamp(new_row)
 
         self._update_virtual_size()
