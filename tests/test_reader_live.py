@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import threading
 import time
@@ -153,6 +154,8 @@ def test_a_first_build_is_shown_in_parts_and_ends_with_every_post_once(
         await until(pilot, lambda: reader.article_list.posts, "the first part")
         assert reader.model.loading
         assert 0 < len(reader.article_list.posts) < 150
+        # How far the build has got, in files: the posts listed so far are not the total.
+        assert re.match(r"indexing \d+/150 files — \d+ of \d+ posts$", status(reader))
         await loaded(pilot, reader)
         assert status(reader) == "150 of 150 posts"
         titles = [post.title for post in reader.article_list.posts]
@@ -160,6 +163,21 @@ def test_a_first_build_is_shown_in_parts_and_ends_with_every_post_once(
         # Each post was read back once: the parts and the end add up to the archive.
         assert len(sizes) >= 2 and sizes[-1][1]
         assert sum(size for size, _ in sizes) == 150
+
+    start(tmp_path, scenario, wait=False)
+
+
+def test_a_first_visit_says_it_is_loading_before_any_post_is_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 30)
+    parse_slowly(monkeypatch, 0.05)
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.pause(0.1)
+        assert not reader.article_list.posts
+        assert "Loading posts…" in "\n".join(rows(reader))
+        await loaded(pilot, reader)
 
     start(tmp_path, scenario, wait=False)
 

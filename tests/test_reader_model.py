@@ -286,6 +286,8 @@ def test_while_a_first_build_lists_posts_the_status_says_it_is_loading(
     reader = ReaderModel(Path("/archive"), options, None)
     reader.apply(Batch(posts[:3], replace=True, finished=False))  # no count known yet
     assert reader.status() == Status("loading", 3, 3)
+    reader.files_read = (2000, 100_000)  # what the index's progress says
+    assert reader.status() == Status("indexing 2,000/100,000 files", 3, 3)
     reader.apply(Batch(posts[3:], replace=False, finished=True))
     assert reader.status() == Status("", 5, 5)
 

@@ -115,6 +115,8 @@ class ReaderModel:
         self.loading = True
         self.expected = 0
         """While loading: how many posts the index holds, of which the newest are shown."""
+        self.files_read: tuple[int, int] | None = None
+        """While the index is built: how many of how many files it has read."""
         self.open_post: Post | None = None
         self.visible: list[Post] = []
         """The posts listed, in :attr:`sort_order`: the archive through the filter, view and
@@ -176,7 +178,8 @@ class ReaderModel:
         ]
         total = self.archive.listed_count()
         if self.loading:  # a first build lists posts as it reads them: say more are coming
-            parts.append("loading")
+            read = self.files_read
+            parts.append(f"indexing {read[0]:,}/{read[1]:,} files" if read else "loading")
             total = max(total, self.expected)
         return Status(", ".join(part for part in parts if part), len(self.visible), total)
 
@@ -375,6 +378,8 @@ class ReaderModel:
         if batch.scan_problems is not None:
             self.archive.scan_problems = batch.scan_problems
         self.loading = not batch.finished
+        if batch.finished:
+            self.files_read = None
         changed = frozenset(post.id for post in batch.posts) | frozenset(batch.removed)
         self.update()
         opened = self.open_post

@@ -94,6 +94,7 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.article_list.focus()
+        self.article_list.empty_message = self.model.empty_message()  # loading, till posts come
         self.sidebar.categories.sort_by = self.settings.sidebar_sort
         self.article_list.date_format = self.settings.date_format
         self._start(self.model.root)
@@ -156,6 +157,9 @@ class ReaderScreen(Screen[None]):
             self.notify(event.text, severity="error" if event.failed else "warning", timeout=8)
         elif isinstance(event, Progress):
             self.status_line.progress(event.done, event.total)
+            self.model.files_read = (event.done, event.total)
+            status = self.model.status()
+            self.status_line.show(status.filters, status.shown, status.total)
         else:
             self._take_batch(event)
 

@@ -25,7 +25,8 @@ class StatusLine(Horizontal):
         yield Static("", id="status-text")
         yield Static("", id="status-matches")
         yield Static("", id="status-position")
-        yield ProgressBar(id="status-progress", show_eta=False)
+        # The text says how many files: the bar only shows how far, in few columns.
+        yield ProgressBar(id="status-progress", show_eta=False, show_percentage=False)
 
     def show(self, filters: str, shown: int, total: int) -> None:
         """Say what is filtered and how many posts are shown."""
