@@ -183,6 +183,20 @@ def test_at_80_columns_the_footer_drops_entries_whole_and_keeps_quit_and_keys() 
     run_with(scenario, Settings(keys={"quit": "Q"}), (80, 24))
 
 
+def test_the_footer_follows_the_focus_to_the_article_and_back() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        line, _ = await footer_entries(pilot, reader)
+        assert line.lstrip().startswith("⏎ Open")  # the list's own key first
+        await pilot.press("enter")
+        line, _ = await footer_entries(pilot, reader)
+        assert "Open" not in line and "q Quit" in line  # the article has no Open
+        await pilot.press("escape")
+        line, _ = await footer_entries(pilot, reader)
+        assert line.lstrip().startswith("⏎ Open")
+
+    run(scenario, size=(160, 30))
+
+
 def test_at_24_rows_the_empty_reading_pane_gives_its_rows_to_the_list() -> None:
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         listed = reader.article_list.scrollable_content_region.height

@@ -18,10 +18,32 @@ KEPT_ACTIONS = frozenset({"app.quit", "help"})
 class FittingFooter(Footer):
     """A footer that shows only the entries that fit, each whole."""
 
+    _shown: tuple[object, ...] | None = None
+
     async def recompose(self) -> None:
-        """New entries (the focus or the bindings changed): fit them to the width."""
+        """New entries (the focus or the bindings changed): fit them to the width.
+
+        Textual recomposes the footer whenever any binding may have changed: opening an
+        article did it six times, each a dozen new widgets styled and laid out (half the
+        CPU of the open). Only a change of what it would show rebuilds it.
+        """
+        shown = self._shown_entries()
+        if shown == self._shown:
+            return
+        self._shown = shown
         await super().recompose()
         self.fit()
+
+    def _shown_entries(self) -> tuple[object, ...] | None:
+        """What :meth:`compose` would show, to compare (None before bindings are ready)."""
+        if not self._bindings_ready:
+            return None
+        entries = tuple(
+            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show
+        )
+        return (*entries, self.show_command_palette, self.compact)
 
     def on_resize(self) -> None:
         """Another width: another set of entries fits."""

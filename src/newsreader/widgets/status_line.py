@@ -20,6 +20,7 @@ class StatusLine(Horizontal):
         self._said: tuple[str, int, int] | None = None
         self._place: tuple[int, int] | None = None
         self._position_width = 0
+        self._matches = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status-text")
@@ -69,6 +70,9 @@ class StatusLine(Horizontal):
             text = f"{total} match{'' if count == 1 else 'es'}"
         else:
             text = f"match {current + 1:,} of {total}"
+        if text == self._matches:
+            return  # asked on every open: an update lays the whole screen out again
+        self._matches = text
         self.query_one("#status-matches", Static).update(Text(text))
 
     def progress(self, done: int, total: int) -> None:
