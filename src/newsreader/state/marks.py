@@ -109,10 +109,12 @@ class MarkTable:
         A row found by source address or title and date counts only when its own post is not
         among ``posts``: that post is loaded, so the row is its own, not one that moved.
         """
-        posts = posts if isinstance(posts, (list, tuple)) else list(posts)
-        loaded = {post.id for post in posts}
         position = Mark._fields.index(flag)
         rows, by_url, by_title = self.rows, self.by_url, self.by_title
+        if not any(row[position] for row in rows.values()):
+            return set()  # nothing starred yet (or read): no walk over 100,000 posts
+        posts = posts if isinstance(posts, (list, tuple)) else list(posts)
+        loaded = {post.id for post in posts}
         found: set[str] = set()
         for post in posts:
             row = rows.get(post.id)
