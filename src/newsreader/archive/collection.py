@@ -279,14 +279,18 @@ def _category_labels(ordered: list[Post], by_category: dict[str, list[int]]) -> 
     """A category's label is the one tag every post of it carries (none when it is ambiguous)."""
     labels: dict[str, str] = {}
     for slug, positions in by_category.items():
-        shared: set[str] | None = None
-        for position in positions:
-            tags = set(ordered[position].tags)
-            shared = tags if shared is None else shared & tags
+        last = ordered[positions[0]].tags
+        shared = list(dict.fromkeys(last))
+        for position in positions[1:]:
+            tags = ordered[position].tags
+            if tags is last:
+                continue  # the index shares one tuple between posts with the same tags
+            last = tags
+            shared = [tag for tag in shared if tag in tags]
             if not shared:
                 break
-        if shared and len(shared) == 1:
-            labels[slug] = next(iter(shared))
+        if len(shared) == 1:
+            labels[slug] = shared[0]
     return labels
 
 
@@ -299,11 +303,14 @@ def _days_of(posts: Iterable[Post]) -> dict[str, str]:
     """Each post's day (``YYYY-MM-DD`` in its own offset), the few thousand distinct days
     shared: one string a day, not one a post (10 MB at 100,000 posts)."""
     days: dict[str, str] = {}
-    pool: dict[str, str] = {}
-    share = pool.setdefault
+    names: dict[int, str] = {}  # a day's ordinal -> its name: one C call a post, no string
     for post in posts:
-        day = post.date.date().isoformat()
-        days[post.id] = share(day, day)
+        date = post.date
+        ordinal = date.toordinal()
+        name = names.get(ordinal)
+        if name is None:
+            name = names[ordinal] = date.date().isoformat()
+        days[post.id] = name
     return days
 
 
