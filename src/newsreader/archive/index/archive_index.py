@@ -20,6 +20,7 @@ from typing import Final, Self, TypeVar
 
 from newsreader import locations
 from newsreader.archive.index import entries, sql
+from newsreader.archive.index import workers as index_workers
 from newsreader.archive.index.freshness import record_scan, store_version, unchanged_since
 from newsreader.archive.index.result import CancelCallback, ProgressCallback, RefreshResult, Tally
 from newsreader.archive.index.rows import (
@@ -31,6 +32,7 @@ from newsreader.archive.index.rows import (
     post_rows,
 )
 from newsreader.archive.index.search import matching_ids
+from newsreader.archive.index.shard_processes import shard_processes
 from newsreader.archive.index.snapshot import (
     save_snapshot,
     snapshot_path,
@@ -330,7 +332,8 @@ class ArchiveIndex:
             self._load_state()
         indexed, indexed_posts, shown = self._state()
         if rebuild:
-            self._generation = entries.clear(self._store.writer)  # the caller's view stays
+            # The caller's view stays.
+            self._generation = entries.clear(self._store.writer, self._store.texts)
             indexed.clear()
             indexed_posts.clear()
         before = store_version(self._store.writer)
@@ -359,27 +362,32 @@ class ArchiveIndex:
         if todo:
             if progress is not None:
                 progress(0, len(todo))
-            batches = parsed_batches(self.root, self.options, todo, workers, self._notice)
-            try:
-                for batch in batches:
-                    entries.write_parsed(self._store.writer, batch)
-                    for parsed in batch:
-                        stamp = (parsed.size, parsed.mtime_ns)
-                        tally.record(parsed.rel, stamp, parsed.kind, parsed.post_id)
-                        if parsed.kind == KIND_SKIPPED:
-                            tally.skipped.append(Problem(parsed.post_id, parsed.title))
-                    done += len(batch)
-                    if progress is not None:
-                        progress(done, len(todo))
-                    if cancelled is not None and cancelled():
-                        stopped = True
-                        break
-            finally:
-                batches.close()
+            many = len(todo) >= index_workers.POOL_FROM and (workers is None or workers >= 2)
+            processes = shard_processes(self._store.texts, self._notice) if many else None
+            with processes or contextlib.nullcontext() as writer:
+                batches = parsed_batches(self.root, self.options, todo, workers, self._notice)
+                try:
+                    for batch in batches:
+                        entries.write_parsed(self._store.writer, self._store.texts, batch, writer)
+                        for parsed in batch:
+                            stamp = (parsed.size, parsed.mtime_ns)
+                            tally.record(parsed.rel, stamp, parsed.kind, parsed.post_id)
+                            if parsed.kind == KIND_SKIPPED:
+                                tally.skipped.append(Problem(parsed.post_id, parsed.title))
+                        done += len(batch)
+                        if progress is not None:
+                            progress(done, len(todo))
+                        if cancelled is not None and cancelled():
+                            stopped = True
+                            break
+                finally:
+                    batches.close()
             if len(todo) >= _LOOKUP_BELOW:
                 # A build fills the writer's page cache (tens of MB) with pages of the
                 # full-text index that a reader program's small refreshes never need again.
                 self._store.writer.execute(sql.SHRINK_MEMORY)
+        # The old texts of the files deleted or read again, now that their entries are gone.
+        entries.settle_texts(self._store.writer, self._store.texts)
         tally.reconcile()
         if not stopped:
             record_scan(self._store, before, started, self._folders)

@@ -33,7 +33,15 @@ from newsreader.archive.index.rows import ParsedFile, parse_chunk
 from newsreader.archive.loader import LoadOptions
 from newsreader.archive.scan import FileStamp, RelPath
 
-__all__ = ["BATCH", "CHUNK", "MAX_WORKERS", "POOL_FROM", "parsed_batches", "prepare_workers"]
+__all__ = [
+    "BATCH",
+    "CHUNK",
+    "MAX_WORKERS",
+    "POOL_FROM",
+    "die_with_parent",
+    "parsed_batches",
+    "prepare_workers",
+]
 
 BATCH: Final = 2000
 """Files per batch, which the index writes in one transaction: the cancel latency, and
@@ -73,11 +81,11 @@ _ORPHAN_POLL_SECONDS: Final = 0.5
 
 def _start_worker(parent: int) -> None:
     """What each parsing process does first: die with ``parent``, then yield to it."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _yield_to_writer()
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """End this worker when the process that started it ends, even by ``SIGKILL``.
 
     A pool's workers otherwise outlive a killed ``newsreader index`` and go on parsing for
