@@ -20,7 +20,7 @@ from typing import Final, Self, TypeVar
 
 from newsreader import locations
 from newsreader.archive.index import entries, sql
-from newsreader.archive.index import workers as index_workers
+from newsreader.archive.index import shard_processes as index_shard_processes
 from newsreader.archive.index.freshness import record_scan, store_version, unchanged_since
 from newsreader.archive.index.result import CancelCallback, ProgressCallback, RefreshResult, Tally
 from newsreader.archive.index.rows import (
@@ -362,7 +362,7 @@ class ArchiveIndex:
         if todo:
             if progress is not None:
                 progress(0, len(todo))
-            many = len(todo) >= index_workers.POOL_FROM and (workers is None or workers >= 2)
+            many = len(todo) >= index_shard_processes.PROCESSES_FROM
             processes = shard_processes(self._store.texts, self._notice) if many else None
             with processes or contextlib.nullcontext() as writer:
                 batches = parsed_batches(self.root, self.options, todo, workers, self._notice)
