@@ -1,8 +1,9 @@
 """The :class:`ArchiveIndex` itself: its state, reads and refreshes (see the package docstring).
 
 Its SQL is in :mod:`.sql`, the file and its transactions in :mod:`.store`, the table's reads
-and writes in :mod:`.entries`, how files become rows and rows posts in :mod:`.rows`, the
-parsing processes in :mod:`.workers`, a refresh's result in :mod:`.result`, the full-text
+and writes in :mod:`.entries`, the full-text shards in :mod:`.texts` and the processes that
+write them in :mod:`.shard_processes`, how files become rows and rows posts in :mod:`.rows`,
+the parsing processes in :mod:`.workers`, a refresh's result in :mod:`.result`, the full-text
 queries in :mod:`.search` and the warm-start copy of the rows in :mod:`.snapshot`.
 """
 

@@ -1,11 +1,13 @@
 """The index's SQLite file: where it lives, its schema, its transactions, and what to do
-when it is unusable (the SQL itself is in :mod:`.sql`).
+when it is unusable (the SQL itself is in :mod:`.sql`; its full-text shards, files beside
+it that live and die with it, are in :mod:`.texts`).
 
 The index is a cache, so nothing in it is precious: a file made by another schema version,
 for another folder or with other load options is cleared in place; a damaged or unreadable
 file is deleted and made again; a folder that cannot be written, or a file locked beyond the
 busy timeout, gives a temporary index (a private file in the system's temp folder, deleted on
-close) instead. Each such event leaves a notice, never an exception.
+close) instead. A shard that is missing, damaged or out of step with the file counts as a
+damaged file. Each such event leaves a notice, never an exception.
 
 Two programs may use one index at a time: WAL mode lets readers read while a writer writes,
 writers wait for each other up to the busy timeout, and every write is an idempotent upsert.
