@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,8 +56,10 @@ def index_path(root: Path, cache: Path) -> Path:
 def texts_by_shard(root: Path, cache: Path) -> list[list[int]]:
     """Each shard file's rowids."""
     path = index_path(root, cache)
+    with sqlite3.connect(path) as main:
+        (count,) = main.execute("SELECT value FROM meta WHERE key = 'shards'").fetchone()
     shards: list[list[int]] = []
-    for number in range(SHARDS):
+    for number in range(int(count)):
         with sqlite3.connect(shard_path(path, number)) as shard:
             shards.append([rowid for (rowid,) in shard.execute("SELECT rowid FROM fts")])
     return shards
@@ -70,7 +74,7 @@ def assert_texts_exact(root: Path, cache: Path) -> None:
         assert main.execute("SELECT count(*) FROM dead_texts").fetchone() == (0,)
     shards = texts_by_shard(root, cache)
     for number, rowids in enumerate(shards):
-        assert all(rowid % SHARDS == number for rowid in rowids)
+        assert all(rowid % len(shards) == number for rowid in rowids)
     assert sorted(rowid for rowids in shards for rowid in rowids) == posts
 
 
@@ -202,6 +206,57 @@ def test_an_interrupted_rewrite_keeps_the_old_text_until_the_new_one_is_in(
         assert index.search(SearchTerms.parse("harbour2")) == set()
         assert index.search(SearchTerms.parse("renewed")) == {"_posts/2022-04-03-p2.md"}
     assert_texts_exact(archive, cache)
+
+
+_TWO_PROGRAMS = """
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from newsreader.archive import LoadOptions, SearchTerms
+from newsreader.archive.index import ArchiveIndex, shard_processes, workers
+
+if __name__ == "__main__":
+    root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+    shard_processes.PROCESSES_FROM, workers.BATCH = 1, 40
+    with ArchiveIndex.open(root, LoadOptions(tz=ZoneInfo("Asia/Shanghai")), cache) as index:
+        for _ in range(3):
+            index.refresh(workers=1)
+        print(len(index.posts()), len(index.search(SearchTerms.parse("港口"))), index.notices)
+"""
+
+
+def test_two_programs_building_one_index_with_shard_processes_end_exact(
+    tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "archive"
+    (root / "_posts").mkdir(parents=True)
+    for number in range(300):
+        (root / "_posts" / f"2022-01-01-{number:03d}.md").write_text(
+            post_text(f"Post {number}", f"港口 {number} " * 50), encoding="utf-8"
+        )
+    settle(root)
+    script = tmp_path / "two.py"
+    script.write_text(_TWO_PROGRAMS, encoding="utf-8")
+    programs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(root), str(cache)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    monkeypatch.setattr(index_shard_processes, "PROCESSES_FROM", 1)
+    monkeypatch.setattr(index_workers, "BATCH", 40)
+    with open_index(root, cache, options) as index:
+        index.refresh(workers=1)
+        mine = len(index.search(SearchTerms.parse("港口")))
+    outputs = [program.communicate(timeout=120) for program in programs]
+    for program, (out, err) in zip(programs, outputs, strict=True):
+        assert program.returncode == 0, err
+        assert out.strip() == "300 300 []"
+    assert mine == 300
+    assert_texts_exact(root, cache)
 
 
 def test_a_dying_shard_process_only_slows_the_build(
