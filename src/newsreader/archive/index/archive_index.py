@@ -302,7 +302,8 @@ class ArchiveIndex:
 
         ``progress(done, total)`` follows the files being parsed; ``cancelled()`` is asked
         between batches. ``rebuild`` forgets everything first. ``workers`` processes parse
-        (default: the CPU count, at most 4) when there are many files.
+        (default: the CPU count, at most 4) when there are many files; the full-text shards
+        are then written by a process each.
         """
         with self._refresh_lock:
             if self._closed:
