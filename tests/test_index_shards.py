@@ -13,6 +13,7 @@ from test_index import REPO, copy_archive, post_text, settle
 
 from newsreader.archive import LoadOptions, SearchTerms, load_archive
 from newsreader.archive.index import ArchiveIndex
+from newsreader.archive.index import entries as index_entries
 from newsreader.archive.index import shard_processes as index_shard_processes
 from newsreader.archive.index import store as index_store
 from newsreader.archive.index import texts as index_texts
@@ -158,9 +159,22 @@ def interrupt_after_shards(monkeypatch: pytest.MonkeyPatch, at_batch: int) -> No
     monkeypatch.setattr(index_texts.TextShards, "write", write)
 
 
+def no_cleanup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if the program were killed rather than interrupted: nothing runs after the batch."""
+    real = index_entries.settle_texts
+
+    def settle(*args: object, interrupted: bool = False) -> None:
+        if not interrupted:
+            real(*args, interrupted=interrupted)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_entries, "settle_texts", settle)
+
+
 @pytest.mark.parametrize("processes", [False, True], ids=["here", "shard processes"])
-def test_a_build_interrupted_between_shards_and_entries_ends_exact(
+@pytest.mark.parametrize("killed", [False, True], ids=["interrupted", "killed"])
+def test_a_build_stopped_between_shards_and_entries_ends_exact(
     processes: bool,
+    killed: bool,
     archive: Path,
     cache: Path,
     options: LoadOptions,
@@ -171,13 +185,18 @@ def test_a_build_interrupted_between_shards_and_entries_ends_exact(
         monkeypatch.setattr(index_shard_processes, "PROCESSES_FROM", 1)
     with open_index(archive, cache, options) as index:
         interrupt_after_shards(monkeypatch, at_batch=2)
+        if killed:
+            no_cleanup(monkeypatch)
         with pytest.raises(Interrupt):
             index.refresh(workers=1)
         monkeypatch.undo()
         monkeypatch.setattr(index_store, "shard_count", lambda: SHARDS)
-        # The interrupted batch's texts are in the shards, its entries are not.
         assert len(index.posts()) == 5
-        assert sum(map(len, texts_by_shard(archive, cache))) == 10
+        if killed:
+            # The stopped batch's texts are in the shards, its entries are not: unseen.
+            assert sum(map(len, texts_by_shard(archive, cache))) == 10
+        else:
+            assert_texts_exact(archive, cache)
         assert index.search(SearchTerms.parse("港口")) == {post.id for post in index.posts()}
     with open_index(archive, cache, options) as index:
         result = index.refresh()
@@ -200,6 +219,7 @@ def test_an_interrupted_rewrite_keeps_the_old_text_until_the_new_one_is_in(
         monkeypatch.undo()
         monkeypatch.setattr(index_store, "shard_count", lambda: SHARDS)
         # The entry still names the old text: it is still found, the new one is not yet.
+        assert_texts_exact(archive, cache)
         assert index.search(SearchTerms.parse("harbour2")) == {"_posts/2022-04-03-p2.md"}
         assert index.search(SearchTerms.parse("renewed")) == set()
         index.refresh()

@@ -359,35 +359,9 @@ class ArchiveIndex:
             for rel, (kind, post_id) in self._indexed_elsewhere(todo).items():
                 tally.record(rel, files[rel], kind, post_id)
             todo = [item for item in todo if indexed.get(item[0]) != files[item[0]]]
-        done = 0
-        stopped = False
+        done, stopped = 0, False
         if todo:
-            if progress is not None:
-                progress(0, len(todo))
-            many = len(todo) >= index_shard_processes.PROCESSES_FROM
-            processes = shard_processes(self._store.texts, self._notice) if many else None
-            with processes or contextlib.nullcontext() as writer:
-                batches = parsed_batches(self.root, self.options, todo, workers, self._notice)
-                try:
-                    for batch in batches:
-                        entries.write_parsed(self._store.writer, self._store.texts, batch, writer)
-                        for parsed in batch:
-                            stamp = (parsed.size, parsed.mtime_ns)
-                            tally.record(parsed.rel, stamp, parsed.kind, parsed.post_id)
-                            if parsed.kind == KIND_SKIPPED:
-                                tally.skipped.append(Problem(parsed.post_id, parsed.title))
-                        done += len(batch)
-                        if progress is not None:
-                            progress(done, len(todo))
-                        if cancelled is not None and cancelled():
-                            stopped = True
-                            break
-                finally:
-                    batches.close()
-            if len(todo) >= _LOOKUP_BELOW:
-                # A build fills the writer's page cache (tens of MB) with pages of the
-                # full-text index that a reader program's small refreshes never need again.
-                self._store.writer.execute(sql.SHRINK_MEMORY)
+            done, stopped = self._write(todo, tally, progress, cancelled, workers)
         # The old texts of the files deleted or read again, now that their entries are gone.
         entries.settle_texts(self._store.writer, self._store.texts)
         tally.reconcile()
@@ -403,6 +377,53 @@ class ArchiveIndex:
             parsed=done,
             cancelled=stopped,
         )
+
+    def _write(
+        self,
+        todo: list[tuple[RelPath, FileStamp]],
+        tally: Tally,
+        progress: ProgressCallback | None,
+        cancelled: CancelCallback | None,
+        workers: int | None,
+    ) -> tuple[int, bool]:
+        """Parse and write ``todo`` in batches; how many were written and whether cancelled."""
+        done, stopped = 0, False
+        if progress is not None:
+            progress(0, len(todo))
+        store = self._store
+        many = len(todo) >= index_shard_processes.PROCESSES_FROM
+        processes = shard_processes(store.texts, self._notice) if many else None
+        try:
+            with processes or contextlib.nullcontext() as writer:
+                batches = parsed_batches(self.root, self.options, todo, workers, self._notice)
+                try:
+                    for batch in batches:
+                        entries.write_parsed(store.writer, store.texts, batch, writer)
+                        for parsed in batch:
+                            stamp = (parsed.size, parsed.mtime_ns)
+                            tally.record(parsed.rel, stamp, parsed.kind, parsed.post_id)
+                            if parsed.kind == KIND_SKIPPED:
+                                tally.skipped.append(Problem(parsed.post_id, parsed.title))
+                        done += len(batch)
+                        if progress is not None:
+                            progress(done, len(todo))
+                        if cancelled is not None and cancelled():
+                            stopped = True
+                            break
+                finally:
+                    batches.close()
+        except BaseException:
+            # Ctrl-C (or an error) between a batch's shard commits and its entries' commit:
+            # the shards hold texts no entry names. Search never shows them and the next
+            # write would undo them; undo them now (the shard processes are stopped).
+            with contextlib.suppress(sqlite3.Error):
+                entries.settle_texts(store.writer, store.texts, interrupted=True)
+            raise
+        if len(todo) >= _LOOKUP_BELOW:
+            # A build fills the writer's page cache (tens of MB) with pages of the
+            # full-text index that a reader program's small refreshes never need again.
+            store.writer.execute(sql.SHRINK_MEMORY)
+        return done, stopped
 
     # --- the database -----------------------------------------------------------------------
 

@@ -97,9 +97,12 @@ def write_parsed(
         _write_texts(connection, texts, dead, new_texts, base + 1, base + len(batch), writer)
 
 
-def settle_texts(connection: sqlite3.Connection, texts: TextShards) -> None:
-    """Delete from the shards the texts of entries whose deletion is committed."""
-    if not connection.execute(sql.DEAD_TEXTS).fetchone():
+def settle_texts(
+    connection: sqlite3.Connection, texts: TextShards, *, interrupted: bool = False
+) -> None:
+    """Delete from the shards the texts of entries whose deletion is committed, and
+    (``interrupted``: a write was) the texts of a batch whose entries were not."""
+    if not interrupted and not connection.execute(sql.DEAD_TEXTS).fetchone():
         return
     with write_transaction(connection):
         _write_texts(connection, texts, _dead_texts(connection), [], 0, -1, None)
