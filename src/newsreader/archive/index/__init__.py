@@ -38,6 +38,7 @@ program sharing the index read (or rebuilt) some of it; such rows are taken, not
 The modules: :mod:`.archive_index` (the class), :mod:`.sql` (every SQL text), :mod:`.store`
 (the file, its schema and transactions), :mod:`.entries` (the table read and written),
 :mod:`.texts` (the full-text shards), :mod:`.shard_processes` (the processes writing them),
+:mod:`.batches` (a refresh's writes),
 :mod:`.rows` (files to rows, rows to posts), :mod:`.workers` (parsing processes),
 :mod:`.result` (what a refresh reports), :mod:`.search` (full-text queries) and
 :mod:`.snapshot` (the warm-start copy of the rows). Callers outside the package import from

@@ -2,9 +2,10 @@
 
 Its SQL is in :mod:`.sql`, the file and its transactions in :mod:`.store`, the table's reads
 and writes in :mod:`.entries`, the full-text shards in :mod:`.texts` and the processes that
-write them in :mod:`.shard_processes`, how files become rows and rows posts in :mod:`.rows`,
-the parsing processes in :mod:`.workers`, a refresh's result in :mod:`.result`, the full-text
-queries in :mod:`.search` and the warm-start copy of the rows in :mod:`.snapshot`.
+write them in :mod:`.shard_processes`, a refresh's batches in :mod:`.batches`, how files
+become rows and rows posts in :mod:`.rows`, the parsing processes in :mod:`.workers`, a
+refresh's result in :mod:`.result`, the full-text queries in :mod:`.search` and the
+warm-start copy of the rows in :mod:`.snapshot`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from typing import Final, Self, TypeVar
 
 from newsreader import locations
 from newsreader.archive.index import entries, sql
-from newsreader.archive.index import shard_processes as index_shard_processes
+from newsreader.archive.index.batches import write_files
 from newsreader.archive.index.freshness import record_scan, store_version, unchanged_since
 from newsreader.archive.index.result import CancelCallback, ProgressCallback, RefreshResult, Tally
 from newsreader.archive.index.rows import (
-    KIND_SKIPPED,
     Row,
     RowDecoder,
     file_states,
@@ -33,7 +33,6 @@ from newsreader.archive.index.rows import (
     post_rows,
 )
 from newsreader.archive.index.search import matching_ids
-from newsreader.archive.index.shard_processes import shard_processes
 from newsreader.archive.index.snapshot import (
     save_snapshot,
     snapshot_path,
@@ -47,7 +46,6 @@ from newsreader.archive.index.store import (
     open_temporary_store,
     read_transaction,
 )
-from newsreader.archive.index.workers import parsed_batches
 from newsreader.archive.loader import LoadOptions
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.query import SearchTerms
@@ -361,7 +359,21 @@ class ArchiveIndex:
             todo = [item for item in todo if indexed.get(item[0]) != files[item[0]]]
         done, stopped = 0, False
         if todo:
-            done, stopped = self._write(todo, tally, progress, cancelled, workers)
+            done, stopped = write_files(
+                self._store,
+                self.root,
+                self.options,
+                todo,
+                tally,
+                progress,
+                cancelled,
+                workers,
+                self._notice,
+            )
+            if len(todo) >= _LOOKUP_BELOW:
+                # A build fills the writer's page cache (tens of MB) with pages of the
+                # full-text index that a reader program's small refreshes never need again.
+                self._store.writer.execute(sql.SHRINK_MEMORY)
         # The old texts of the files deleted or read again, now that their entries are gone.
         entries.settle_texts(self._store.writer, self._store.texts)
         tally.reconcile()
@@ -377,53 +389,6 @@ class ArchiveIndex:
             parsed=done,
             cancelled=stopped,
         )
-
-    def _write(
-        self,
-        todo: list[tuple[RelPath, FileStamp]],
-        tally: Tally,
-        progress: ProgressCallback | None,
-        cancelled: CancelCallback | None,
-        workers: int | None,
-    ) -> tuple[int, bool]:
-        """Parse and write ``todo`` in batches; how many were written and whether cancelled."""
-        done, stopped = 0, False
-        if progress is not None:
-            progress(0, len(todo))
-        store = self._store
-        many = len(todo) >= index_shard_processes.PROCESSES_FROM
-        processes = shard_processes(store.texts, self._notice) if many else None
-        try:
-            with processes or contextlib.nullcontext() as writer:
-                batches = parsed_batches(self.root, self.options, todo, workers, self._notice)
-                try:
-                    for batch in batches:
-                        entries.write_parsed(store.writer, store.texts, batch, writer)
-                        for parsed in batch:
-                            stamp = (parsed.size, parsed.mtime_ns)
-                            tally.record(parsed.rel, stamp, parsed.kind, parsed.post_id)
-                            if parsed.kind == KIND_SKIPPED:
-                                tally.skipped.append(Problem(parsed.post_id, parsed.title))
-                        done += len(batch)
-                        if progress is not None:
-                            progress(done, len(todo))
-                        if cancelled is not None and cancelled():
-                            stopped = True
-                            break
-                finally:
-                    batches.close()
-        except BaseException:
-            # Ctrl-C (or an error) between a batch's shard commits and its entries' commit:
-            # the shards hold texts no entry names. Search never shows them and the next
-            # write would undo them; undo them now (the shard processes are stopped).
-            with contextlib.suppress(sqlite3.Error):
-                entries.settle_texts(store.writer, store.texts, interrupted=True)
-            raise
-        if len(todo) >= _LOOKUP_BELOW:
-            # A build fills the writer's page cache (tens of MB) with pages of the
-            # full-text index that a reader program's small refreshes never need again.
-            store.writer.execute(sql.SHRINK_MEMORY)
-        return done, stopped
 
     # --- the database -----------------------------------------------------------------------
 
