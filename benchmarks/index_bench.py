@@ -166,9 +166,9 @@ class Row:
     frontmatter_failed: int = 0
     cold: float = 0.0
     cold_cpu: float = 0.0
-    """CPU seconds of the building process (it writes the full-text index)."""
+    """CPU seconds of the building process (it writes the entries)."""
     cold_workers_cpu: float = 0.0
-    """CPU seconds of its parsing processes."""
+    """CPU seconds of its processes: the parsers and the full-text shards' writers."""
     index_mb: float = 0.0
     warm: float = 0.0
     warm_cpu: float = 0.0
@@ -416,7 +416,7 @@ def _table(rows: list[Row]) -> Table:
         ("python-frontmatter, every file s (page cache)", _frontmatter_cell, "for scale"),
         ("cold build, files on disk s (× floor from disk)", _cold_disk_cell, "≤ 3× floor"),
         (
-            "cold build, files in page cache s (× floor; CPU s: writer + parsers)",
+            "cold build, files in page cache s (× floor; CPU s: builder + its processes)",
             _cold_cell,
             "for scale",
         ),

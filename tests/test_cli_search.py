@@ -291,7 +291,7 @@ def test_an_index_failing_after_the_refresh_falls_back_to_memory(
         raise sqlite3.DatabaseError("database disk image is malformed")
 
     # The full-text part of the query that list asks (newsreader.archive.index.lookup).
-    monkeypatch.setattr("newsreader.archive.index.lookup.match_expression", broken)
+    monkeypatch.setattr("newsreader.archive.index.lookup.text_condition", broken)
     code, out, err = run(capsys, "list", archive, "--json", "--search=港")
     assert code == 0
     assert [json.loads(line)["id"] for line in out.splitlines()] == [PORT, SHOP]

@@ -26,6 +26,7 @@ from newsreader.archive.index import store as index_store
 from newsreader.archive.index import workers as index_workers
 from newsreader.archive.index.snapshot import snapshot_path
 from newsreader.archive.index.store import SCHEMA_VERSION, index_file_name
+from newsreader.archive.index.texts import shard_path
 from newsreader.archive.loader import find_post_files
 from newsreader.archive.query import search_text
 
@@ -512,7 +513,7 @@ def test_the_index_keeps_no_token_counts_it_never_reads(
             "_posts/2022-04-01-a.md",
             "_posts/2022-04-03-c.md",
         }
-    with sqlite3.connect(index_path(archive, cache)) as other:
+    with sqlite3.connect(shard_path(index_path(archive, cache), 0)) as other:
         tables = {name for (name,) in other.execute("SELECT name FROM sqlite_master")}
     assert "fts_content" in tables and "fts_docsize" not in tables
 
@@ -523,7 +524,7 @@ def test_damage_found_while_reading_rebuilds_the_index(
     with open_index(archive, cache, options) as index:
         index.refresh()
         # Break the schema under the open index, as a damaged page would.
-        with sqlite3.connect(index_path(archive, cache)) as other:
+        with sqlite3.connect(shard_path(index_path(archive, cache), 0)) as other:
             other.execute("DROP TABLE fts")
         assert index.search(SearchTerms.parse("北京")) == set()
         assert any("damaged" in notice for notice in index.notices)

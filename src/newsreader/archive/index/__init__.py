@@ -3,8 +3,10 @@
 Opening a 100,000-post archive must not parse 100,000 files, and a search must not read them.
 The index keeps, in one SQLite file per archive root (``<cache dir>/index/index-<hash of the
 resolved root>.sqlite3``, see :func:`newsreader.locations.cache_dir`), every file's size and
-modification time, the post the loader made of it (metadata only), the problems met, and the
-post's search text in a trigram full-text table. It is a cache: deleting it loses nothing.
+modification time, the post the loader made of it (metadata only) and the problems met; the
+posts' search texts are in trigram full-text tables split between shard files beside it
+(``<index file>.text<n>``, one per core, see :mod:`.texts`). It is a cache: deleting it loses
+nothing.
 
 API::
 
@@ -24,8 +26,10 @@ API::
     index.close()                                # or: with ArchiveIndex.open(...) as index:
 
 ``refresh`` is the only method that reads post files. On an empty index it is the cold build:
-files are parsed in a pool of worker processes and written in batches, so a cancelled or
-interrupted build keeps what it wrote and the next refresh goes on from there. A refresh with
+files are parsed in a pool of worker processes and written in batches, the texts of each
+shard by a process of its own, so the full-text work (most of a build) uses every core; a
+cancelled or interrupted build keeps what it committed and the next refresh goes on from
+there, its shards exactly in step with its entries. A refresh with
 nothing to do costs one ``stat`` per file. Its result is relative to the caller's view: the
 list the last full ``posts()`` returned (or, before any, what the index held) plus every
 refresh result since, so the caller can apply it to its ``Archive`` as is, even when another
@@ -33,6 +37,8 @@ program sharing the index read (or rebuilt) some of it; such rows are taken, not
 
 The modules: :mod:`.archive_index` (the class), :mod:`.sql` (every SQL text), :mod:`.store`
 (the file, its schema and transactions), :mod:`.entries` (the table read and written),
+:mod:`.texts` (the full-text shards), :mod:`.shard_processes` (the processes writing them),
+:mod:`.batches` (a refresh's writes),
 :mod:`.rows` (files to rows, rows to posts), :mod:`.workers` (parsing processes),
 :mod:`.result` (what a refresh reports), :mod:`.search` (full-text queries) and
 :mod:`.snapshot` (the warm-start copy of the rows). Callers outside the package import from
@@ -45,10 +51,10 @@ small and quick to build; the reader loads the post it opens with
 committed state on another. The pool uses the ``spawn`` start method, so a program that
 refreshes a large archive must guard its main module (``if __name__ == "__main__":``).
 
-Whatever is wrong with the index file (made by another schema version or with other load
-options, damaged, unreadable, locked beyond the busy timeout, in a folder that cannot be
-written) ends in a rebuilt or temporary index and a notice in :attr:`ArchiveIndex.notices`
-and the next :class:`RefreshResult`, never in an exception.
+Whatever is wrong with the index file or a shard (made by another schema version or with
+other load options, damaged, missing, unreadable, locked beyond the busy timeout, in a folder
+that cannot be written) ends in a rebuilt or temporary index and a notice in
+:attr:`ArchiveIndex.notices` and the next :class:`RefreshResult`, never in an exception.
 """
 
 from newsreader.archive.index.archive_index import (

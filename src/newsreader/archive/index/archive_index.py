@@ -1,9 +1,11 @@
 """The :class:`ArchiveIndex` itself: its state, reads and refreshes (see the package docstring).
 
 Its SQL is in :mod:`.sql`, the file and its transactions in :mod:`.store`, the table's reads
-and writes in :mod:`.entries`, how files become rows and rows posts in :mod:`.rows`, the
-parsing processes in :mod:`.workers`, a refresh's result in :mod:`.result`, the full-text
-queries in :mod:`.search` and the warm-start copy of the rows in :mod:`.snapshot`.
+and writes in :mod:`.entries`, the full-text shards in :mod:`.texts` and the processes that
+write them in :mod:`.shard_processes`, a refresh's batches in :mod:`.batches`, how files
+become rows and rows posts in :mod:`.rows`, the parsing processes in :mod:`.workers`, a
+refresh's result in :mod:`.result`, the full-text queries in :mod:`.search` and the
+warm-start copy of the rows in :mod:`.snapshot`.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from typing import Final, Self, TypeVar
 
 from newsreader import locations
 from newsreader.archive.index import entries, sql
+from newsreader.archive.index.batches import write_files
 from newsreader.archive.index.freshness import record_scan, store_version, unchanged_since
 from newsreader.archive.index.result import CancelCallback, ProgressCallback, RefreshResult, Tally
 from newsreader.archive.index.rows import (
-    KIND_SKIPPED,
     Row,
     RowDecoder,
     file_states,
@@ -44,7 +46,6 @@ from newsreader.archive.index.store import (
     open_temporary_store,
     read_transaction,
 )
-from newsreader.archive.index.workers import parsed_batches
 from newsreader.archive.loader import LoadOptions
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.query import SearchTerms
@@ -304,7 +305,8 @@ class ArchiveIndex:
 
         ``progress(done, total)`` follows the files being parsed; ``cancelled()`` is asked
         between batches. ``rebuild`` forgets everything first. ``workers`` processes parse
-        (default: the CPU count, at most 4) when there are many files.
+        (default: the CPU count, at most 4) when there are many files; the full-text shards
+        are then written by a process each.
         """
         with self._refresh_lock:
             if self._closed:
@@ -335,7 +337,8 @@ class ArchiveIndex:
             self._load_state()
         indexed, indexed_posts, shown = self._state()
         if rebuild:
-            self._generation = entries.clear(self._store.writer)  # the caller's view stays
+            # The caller's view stays.
+            self._generation = entries.clear(self._store.writer, self._store.texts)
             indexed.clear()
             indexed_posts.clear()
         before = store_version(self._store.writer)
@@ -359,32 +362,25 @@ class ArchiveIndex:
             for rel, (kind, post_id) in self._indexed_elsewhere(todo).items():
                 tally.record(rel, files[rel], kind, post_id)
             todo = [item for item in todo if indexed.get(item[0]) != files[item[0]]]
-        done = 0
-        stopped = False
+        done, stopped = 0, False
         if todo:
-            if progress is not None:
-                progress(0, len(todo))
-            batches = parsed_batches(self.root, self.options, todo, workers, self._notice)
-            try:
-                for batch in batches:
-                    entries.write_parsed(self._store.writer, batch)
-                    for parsed in batch:
-                        stamp = (parsed.size, parsed.mtime_ns)
-                        tally.record(parsed.rel, stamp, parsed.kind, parsed.post_id)
-                        if parsed.kind == KIND_SKIPPED:
-                            tally.skipped.append(Problem(parsed.post_id, parsed.title))
-                    done += len(batch)
-                    if progress is not None:
-                        progress(done, len(todo))
-                    if cancelled is not None and cancelled():
-                        stopped = True
-                        break
-            finally:
-                batches.close()
+            done, stopped = write_files(
+                self._store,
+                self.root,
+                self.options,
+                todo,
+                tally,
+                progress,
+                cancelled,
+                workers,
+                self._notice,
+            )
             if len(todo) >= _LOOKUP_BELOW:
                 # A build fills the writer's page cache (tens of MB) with pages of the
                 # full-text index that a reader program's small refreshes never need again.
                 self._store.writer.execute(sql.SHRINK_MEMORY)
+        # The old texts of the files deleted or read again, now that their entries are gone.
+        entries.settle_texts(self._store.writer, self._store.texts)
         tally.reconcile()
         if not stopped:
             record_scan(self._store, before, started, self._folders)

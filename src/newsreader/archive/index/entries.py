@@ -1,8 +1,11 @@
-"""The ``entries`` table (and its texts in ``fts``) read and written: rows in, rows out.
+"""The ``entries`` table (and its texts in the full-text shards) read and written: rows in,
+rows out.
 
 Each function works on one connection, inside whatever lock its caller holds; the ones that
 write open their own write transaction (:func:`~.store.write_transaction`), the ones that
 read several things open a read transaction, so what they return is one committed state.
+Texts are written to the shards inside the transaction that writes their entries, and
+deleted after it, as :mod:`.texts` explains.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from newsreader.archive.index.store import (
     version,
     write_transaction,
 )
+from newsreader.archive.index.texts import TextBatch, TextShards, Writer
 from newsreader.archive.post import Problem
 from newsreader.archive.scan import FileStamp, RelPath
 
@@ -39,18 +43,25 @@ __all__ = [
     "recovered_problems",
     "rows_by_id",
     "rows_written_after",
+    "settle_texts",
     "skipped_problems",
     "stamped_elsewhere",
     "write_parsed",
 ]
 
 
-def write_parsed(connection: sqlite3.Connection, batch: list[ParsedFile]) -> None:
-    """Upsert parsed files and their texts, in one transaction."""
+def write_parsed(
+    connection: sqlite3.Connection,
+    texts: TextShards,
+    batch: list[ParsedFile],
+    writer: Writer | None = None,
+) -> None:
+    """Upsert parsed files and their texts, in one transaction (see :mod:`.texts`)."""
     with write_transaction(connection):
+        dead = _dead_texts(connection)  # committed deletions only: read before this batch's
         delete_rows(connection, [parsed.rel for parsed in batch])
         # Rowids are given here (the write lock is held), so texts can go in by rowid; from
-        # the AUTOINCREMENT sequence, so none is ever reused.
+        # the AUTOINCREMENT sequence, so none is ever reused once committed.
         base = max(
             connection.execute(sql.LAST_SEQUENCE).fetchone()[0],
             connection.execute(sql.LAST_ROWID).fetchone()[0],
@@ -78,31 +89,65 @@ def write_parsed(connection: sqlite3.Connection, batch: list[ParsedFile]) -> Non
                 for number, parsed in enumerate(batch, 1)
             ],
         )
-        connection.executemany(
-            sql.ADD_TEXT,
-            [
-                (base + number, parsed.text)
-                for number, parsed in enumerate(batch, 1)
-                if parsed.text is not None
-            ],
-        )
+        new_texts = [
+            (base + number, parsed.text)
+            for number, parsed in enumerate(batch, 1)
+            if parsed.text is not None
+        ]
+        _write_texts(connection, texts, dead, new_texts, base + 1, base + len(batch), writer)
+
+
+def settle_texts(
+    connection: sqlite3.Connection, texts: TextShards, *, interrupted: bool = False
+) -> None:
+    """Delete from the shards the texts of entries whose deletion is committed, and
+    (``interrupted``: a write was) the texts of a batch whose entries were not."""
+    if not interrupted and not connection.execute(sql.DEAD_TEXTS).fetchone():
+        return
+    with write_transaction(connection):
+        _write_texts(connection, texts, _dead_texts(connection), [], 0, -1, None)
+
+
+def _dead_texts(connection: sqlite3.Connection) -> list[int]:
+    return [rowid for (rowid,) in connection.execute(sql.DEAD_TEXTS)]
+
+
+def _write_texts(
+    connection: sqlite3.Connection,
+    texts: TextShards,
+    dead: list[int],
+    new_texts: list[tuple[int, str]],
+    low: int,
+    high: int,
+    writer: Writer | None,
+) -> None:
+    """Write a batch's texts to the shards (each commits), then record it as written; in
+    the write transaction, which then commits the entries and the batch together."""
+    meta = dict(connection.execute(sql.META).fetchall())
+    committed = int(meta["batch"])
+    texts.write(TextBatch(meta["generation"], committed, low, high, dead, new_texts), writer)
+    connection.executemany(sql.FORGET_DEAD_TEXT, [(rowid,) for rowid in dead])
+    connection.execute(sql.SET_META, ("batch", str(committed + 1)))
 
 
 def delete_files(connection: sqlite3.Connection, rels: list[RelPath]) -> None:
-    """Delete these files' rows, in one transaction."""
+    """Delete these files' rows, in one transaction; their texts wait for
+    :func:`settle_texts` (or the next :func:`write_parsed`)."""
     with write_transaction(connection):
         delete_rows(connection, rels)
 
 
 def delete_rows(connection: sqlite3.Connection, rels: list[RelPath]) -> None:
-    """Delete the entries of these files, and the texts of those that were posts."""
+    """Delete the entries of these files; the texts of those that were posts become dead."""
     rows: list[tuple[int, int]] = []
     for start in range(0, len(rels), IN_LIMIT):
         part = rels[start : start + IN_LIMIT]
         rows.extend(connection.execute(sql.rows_of_files(len(part)), part))
     if not rows:
         return
-    connection.executemany(sql.DELETE_TEXT, [(rowid,) for rowid, kind in rows if kind == KIND_POST])
+    connection.executemany(
+        sql.ADD_DEAD_TEXT, [(rowid,) for rowid, kind in rows if kind == KIND_POST]
+    )
     connection.executemany(sql.DELETE_ENTRY, [(rowid,) for rowid, _ in rows])
 
 
@@ -122,10 +167,10 @@ def stamped_elsewhere(
     return found
 
 
-def clear(connection: sqlite3.Connection) -> str:
+def clear(connection: sqlite3.Connection, texts: TextShards) -> str:
     """Empty the index, keeping its root and options; returns its new generation."""
     with write_transaction(connection):
-        reset_schema(connection, dict(connection.execute(sql.CLEARED_META)))
+        reset_schema(connection, dict(connection.execute(sql.CLEARED_META)), texts)
     return generation(connection)
 
 

@@ -26,7 +26,7 @@ from newsreader.archive.collection import linked_name_matcher
 from newsreader.archive.index import sql
 from newsreader.archive.index.archive_index import ArchiveIndex
 from newsreader.archive.index.rows import Row, RowDecoder
-from newsreader.archive.index.search import match_expression
+from newsreader.archive.index.search import text_condition
 from newsreader.archive.index.store import version
 from newsreader.archive.index.summary_cache import load_summary, save_summary, summary_path
 from newsreader.archive.post import Category, Post
@@ -57,8 +57,6 @@ _HAS_WORD: Final = " AND instr(' ' || {column} || ' ', ?) > 0"
 _FROM: Final = " AND us >= ?"
 _BEFORE: Final = " AND us < ?"
 _NOT_FLAGGED: Final = " AND flags & ? = 0"
-_TEXT_IN: Final = " AND rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-_TEXT_NOT_IN: Final = " AND rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
 _CATEGORY_GROUPS: Final = (
     "SELECT categories, tags, flags & ? != 0, count(*) FROM entries"
     " WHERE kind = 0 AND categories != '' GROUP BY 1, 2, 3"
@@ -130,16 +128,13 @@ def _conditions(connection: sqlite3.Connection, query: Filter) -> tuple[str, lis
         values.append(hidden)
     terms = query.terms
     if terms:
-        expression = match_expression(connection, terms)
-        if expression is None:
+        matching = text_condition(connection, terms)
+        if matching is None:
             return None  # a required term occurs nowhere
-        required, excluded = expression
-        if required:
-            text.append(_TEXT_IN)
-            values.append(f"({required}) NOT ({excluded})" if excluded else required)
-        elif excluded:
-            text.append(_TEXT_NOT_IN)
-            values.append(excluded)
+        text_where, text_values = matching
+        if text_where:
+            text.append(" AND " + text_where)
+            values.extend(text_values)
     return "".join(text), values
 
 

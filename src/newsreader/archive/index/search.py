@@ -1,10 +1,11 @@
 """Full-text search in the index: any substring, Chinese or not, case-insensitive.
 
 Every post's :func:`~newsreader.archive.query.search_text` (already case-folded) is stored
-in one FTS5 table with the ``trigram`` tokenizer, ``case_sensitive 1`` (the text is folded by
-Python exactly as :class:`~newsreader.archive.query.SearchTerms` folds a query, so SQLite
-must not fold again) and ``detail=full``. Answers are exactly
-``SearchTerms.matches(search_text(post))``'s, and a whole query is one ``MATCH``:
+in an FTS5 table of one of the full-text shards (see :mod:`.texts`), with the ``trigram``
+tokenizer, ``case_sensitive 1`` (the text is folded by Python exactly as
+:class:`~newsreader.archive.query.SearchTerms` folds a query, so SQLite must not fold again)
+and ``detail=full``. Answers are exactly ``SearchTerms.matches(search_text(post))``'s, and a
+whole query is one ``MATCH`` a shard:
 
 * A term of 3+ characters is an FTS5 phrase: consecutive trigrams, i.e. a substring.
 * A term of 1 or 2 characters has no trigram of its own, but every occurrence of it begins
@@ -13,7 +14,10 @@ must not fold again) and ``detail=full``. Answers are exactly
   ``fts5vocab`` table lists those trigrams by term range (a few, or a few hundred), and the
   term becomes ``("合作协" OR "合作空" OR ...)``.
 * Required terms are ANDed; excluded ones follow a ``NOT``; a query of exclusions only is
-  every post ``EXCEPT`` the matches.
+  every post ``NOT IN`` the matches.
+* Each shard gets its own expression (its vocabulary has its own trigrams; a shard lacking
+  a required term is left out) and the rowids matched in all of them, ``UNION ALL``, are
+  looked up in ``entries``: a text is found only when its entry is committed.
 
 Measured at 100,000 posts (2-character ``合作``, in 62% of the posts): this OR of trigrams
 ~20 ms; the "instance" vocabulary table (every occurrence, then DISTINCT) ~90 ms; ``instr``
@@ -27,9 +31,10 @@ import sqlite3
 from typing import Final
 
 from newsreader.archive.index import sql
+from newsreader.archive.index.texts import schema_name, shard_number
 from newsreader.archive.query import SearchTerms
 
-__all__ = ["SHORT_TERM", "match_expression", "matching_ids"]
+__all__ = ["SHORT_TERM", "match_expression", "matching_ids", "shard_schemas", "text_condition"]
 
 SHORT_TERM: Final = 3
 """Terms shorter than this have no trigram of their own."""
@@ -40,41 +45,82 @@ def matching_ids(connection: sqlite3.Connection, terms: SearchTerms) -> set[str]
 
     Call inside a read transaction: the vocabulary lookups and the query must see one state.
     """
-    expression = match_expression(connection, terms)
-    if expression is None:
+    condition = text_condition(connection, terms)
+    if condition is None:
         return set()
-    required, excluded = expression
-    if required:
-        where = f"({required}) NOT ({excluded})" if excluded else required
-        return {post_id for (post_id,) in connection.execute(sql.TEXT_MATCHES, (where,))}
-    if not excluded:
-        return {post_id for (post_id,) in connection.execute(sql.POST_IDS)}
-    return {post_id for (post_id,) in connection.execute(sql.TEXT_MISSES, (excluded,))}
+    where, values = condition
+    query = sql.POST_IDS_WHERE + where if where else sql.POST_IDS
+    return {post_id for (post_id,) in connection.execute(query, values)}
 
 
-def match_expression(connection: sqlite3.Connection, terms: SearchTerms) -> tuple[str, str] | None:
-    """``(required, excluded)`` FTS5 expressions ("" when there is none of a kind), or None
-    when a required term occurs nowhere, so nothing can match."""
+def text_condition(
+    connection: sqlite3.Connection, terms: SearchTerms
+) -> tuple[str, list[str]] | None:
+    """A condition on ``entries.rowid`` true of the posts matching ``terms``, and its bound
+    values; ``""`` when every post matches, None when none can.
+
+    Call inside a read transaction.
+    """
+    # The index file first: its state is then the one read, and the shards' (read next) is
+    # at least as new, so every text of an entry it holds is there (texts are committed
+    # before their entries and deleted after them).
+    connection.execute(sql.GENERATION).fetchall()
+    required: list[tuple[str, str]] = []
+    excluded: list[tuple[str, str]] = []
+    for schema in shard_schemas(connection):
+        expression = match_expression(connection, terms, schema)
+        if expression is None:
+            continue
+        wanted, unwanted = expression
+        if wanted:
+            required.append((schema, f"({wanted}) NOT ({unwanted})" if unwanted else wanted))
+        elif unwanted:
+            excluded.append((schema, unwanted))
+    if terms.required:
+        if not required:
+            return None
+        return _condition(required, negated=False)
+    return _condition(excluded, negated=True) if excluded else ("", [])
+
+
+def _condition(expressions: list[tuple[str, str]], *, negated: bool) -> tuple[str, list[str]]:
+    schemas = [schema for schema, _ in expressions]
+    return sql.rowids_matching(schemas, negated=negated), [text for _, text in expressions]
+
+
+def shard_schemas(connection: sqlite3.Connection) -> list[str]:
+    """The names of the full-text shards attached to ``connection``, in shard order."""
+    numbered = (shard_number(str(row[1])) for row in connection.execute(sql.DATABASES))
+    return [schema_name(number) for number in sorted(n for n in numbered if n is not None)]
+
+
+def match_expression(
+    connection: sqlite3.Connection, terms: SearchTerms, schema: str = "main"
+) -> tuple[str, str] | None:
+    """``(required, excluded)`` FTS5 expressions for the table ``fts`` of ``schema`` ("" when
+    there is none of a kind), or None when a required term occurs nowhere in it, so nothing
+    there can match."""
     required: list[str] = []
     for term in terms.required:
-        group = _term_expression(connection, term)
+        group = _term_expression(connection, term, schema)
         if group is None:
             return None
         required.append(group)
     excluded = [
         group
-        for group in (_term_expression(connection, term) for term in terms.excluded)
+        for group in (_term_expression(connection, term, schema) for term in terms.excluded)
         if group is not None
     ]
     return " AND ".join(required), " OR ".join(excluded)
 
 
-def _term_expression(connection: sqlite3.Connection, term: str) -> str | None:
+def _term_expression(connection: sqlite3.Connection, term: str, schema: str) -> str | None:
     """An FTS5 expression matching the texts that hold ``term``; None if none can."""
     if len(term) >= SHORT_TERM:
         return _phrase(term)
     low, high = _prefix_range(term)
-    rows = connection.execute(sql.TERMS_IN_RANGE, (low, high)).fetchall()
+    terms_in_range = sql.in_schema(sql.TERMS_IN_RANGE, schema)
+    rows = connection.execute(terms_in_range, (low, high)).fetchall()
     if not rows:
         return None
     return "(" + " OR ".join(_phrase(trigram) for (trigram,) in rows) + ")"

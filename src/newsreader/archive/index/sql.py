@@ -7,9 +7,11 @@ and every query over it can be read (and changed, with :data:`SCHEMA_VERSION`) i
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 __all__ = [
+    "ADD_DEAD_TEXT",
     "ADD_TEXT",
     "BEGIN",
     "BEGIN_WRITE",
@@ -18,13 +20,15 @@ __all__ = [
     "COMMIT",
     "COUNT_POSTS",
     "COUNT_TABLES",
-    "CURRENT_PAGE_SIZE",
+    "DATABASES",
+    "DEAD_TEXTS",
     "DELETE_ENTRY",
     "DELETE_TEXT",
+    "DELETE_TEXTS_BETWEEN",
     "ENTRY_COLUMNS",
     "FILE_STATE",
+    "FORGET_DEAD_TEXT",
     "FTS_LEAF_SIZE",
-    "FTS_SCHEMA",
     "GENERATION",
     "HAS_NEWEST_INDEX",
     "INSERT_ENTRY",
@@ -37,6 +41,7 @@ __all__ = [
     "NEWEST_POSTS",
     "POSTS_WRITTEN_BETWEEN",
     "POST_IDS",
+    "POST_IDS_WHERE",
     "QUERY_ONLY",
     "RECOVERED_PROBLEMS",
     "ROLLBACK",
@@ -45,20 +50,27 @@ __all__ = [
     "SELECT_ENTRIES",
     "SET_DATE",
     "SET_META",
+    "SET_SHARD_STATE",
+    "SHARD_SCHEMA",
+    "SHARD_STATE",
     "SHRINK_MEMORY",
     "SKIPPED_FILES",
     "SYNCHRONOUS_NORMAL",
     "TABLES",
     "TERMS_IN_RANGE",
-    "TEXT_MATCHES",
-    "TEXT_MISSES",
+    "TEXT_MATCH",
+    "TEXT_ROWIDS",
     "USER_VERSION",
     "VERSION",
     "VIRTUAL_TABLES",
     "ZONED_DATES",
+    "attach",
     "drop_table",
     "in_list",
+    "in_schema",
+    "page_size",
     "posts_by_id",
+    "rowids_matching",
     "rows_of_files",
     "set_cache_size",
     "set_page_size",
@@ -67,8 +79,10 @@ __all__ = [
     "statements",
 ]
 
-SCHEMA_VERSION: Final = 5
-"""Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change."""
+SCHEMA_VERSION: Final = 6
+"""Stored in ``PRAGMA user_version``; bump it whenever the schema or the row encoding change.
+
+6: the full-text table moved out to shard files (see :mod:`.texts`)."""
 
 # --- schema -------------------------------------------------------------------------------
 
@@ -96,18 +110,22 @@ CREATE TABLE entries(
     flags INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX entries_id ON entries(id);
+-- Rowids of posts deleted from entries whose texts the shards still hold: they are deleted
+-- there only once the entries' deletion is committed (see texts.py).
+CREATE TABLE dead_texts(rowid INTEGER PRIMARY KEY);
 """
 NEWEST_INDEX: Final = """
 -- The newest posts in the reader's order, read first so a start shows a list at once.
 -- Added to schema 2 without a new version (see store._add_newest_index): no index is rebuilt.
 CREATE INDEX IF NOT EXISTS entries_newest ON entries(us, id) WHERE kind = 0;
 """
-FTS_SCHEMA: Final = """
+SHARD_SCHEMA: Final = """
+-- Which index and which of its write batches this shard holds (see texts.py).
+CREATE TABLE shard(key TEXT PRIMARY KEY, value NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE fts USING fts5(
     text, tokenize = 'trigram case_sensitive 1', detail = full, columnsize = 0
 );
 CREATE VIRTUAL TABLE fts_terms USING fts5vocab(fts, 'row');
-CREATE VIRTUAL TABLE fts_instances USING fts5vocab(fts, 'instance');
 -- Measured on a 100,000-post cold build (FTS CPU time): the default 1 MB of pending data
 -- per segment doubles it; merging 12 segments at a time instead of 4 saves a third.
 -- columnsize = 0: no per-row token counts (only ranking reads them; search does not rank):
@@ -115,6 +133,7 @@ CREATE VIRTUAL TABLE fts_instances USING fts5vocab(fts, 'instance');
 INSERT INTO fts(fts, rank) VALUES ('hashsize', 67108864);
 INSERT INTO fts(fts, rank) VALUES ('automerge', 12);
 """
+"""A shard file's schema, made in its own connection (its tables then live in ``main``)."""
 FTS_LEAF_SIZE: Final = "INSERT INTO fts(fts, rank) VALUES ('pgsz', ?)"
 """Sets FTS5's leaf size (``pgsz``) in bytes."""
 
@@ -138,7 +157,6 @@ ROLLBACK: Final = "ROLLBACK"
 JOURNAL_WAL: Final = "PRAGMA journal_mode = WAL"
 SYNCHRONOUS_NORMAL: Final = "PRAGMA synchronous = NORMAL"
 QUERY_ONLY: Final = "PRAGMA query_only = 1"
-CURRENT_PAGE_SIZE: Final = "PRAGMA page_size"
 SHRINK_MEMORY: Final = "PRAGMA shrink_memory"
 USER_VERSION: Final = "PRAGMA user_version"
 
@@ -168,9 +186,14 @@ VIRTUAL_TABLES: Final = (
 TABLES: Final = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
 
 
-def drop_table(name: object) -> str:
+def drop_table(name: object, schema: str = "main") -> str:
     """``DROP TABLE`` of a table named by the database itself (quoted as an identifier)."""
-    return 'DROP TABLE IF EXISTS "' + str(name).replace('"', '""') + '"'
+    return f"DROP TABLE IF EXISTS {_identifier(schema)}.{_identifier(str(name))}"
+
+
+def page_size(schema: str) -> str:
+    """The page size of the database attached as ``schema``."""
+    return f"PRAGMA {_identifier(schema)}.page_size"
 
 
 # --- meta ---------------------------------------------------------------------------------
@@ -200,9 +223,10 @@ INSERT_ENTRY: Final = (
     " utc_offset, categories, tags, source_url, problems, flags)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-ADD_TEXT: Final = "INSERT INTO fts(rowid, text) VALUES (?, ?)"
 DELETE_ENTRY: Final = "DELETE FROM entries WHERE rowid = ?"
-DELETE_TEXT: Final = "DELETE FROM fts WHERE rowid = ?"
+ADD_DEAD_TEXT: Final = "INSERT OR IGNORE INTO dead_texts(rowid) VALUES (?)"
+DEAD_TEXTS: Final = "SELECT rowid FROM dead_texts"
+FORGET_DEAD_TEXT: Final = "DELETE FROM dead_texts WHERE rowid = ?"
 LAST_SEQUENCE: Final = "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'entries'"
 LAST_ROWID: Final = "SELECT coalesce(max(rowid), 0) FROM entries"
 NEWEST_POSTS: Final = f"{SELECT_ENTRIES} WHERE kind = 0 ORDER BY us DESC, id DESC LIMIT ?"
@@ -219,6 +243,35 @@ ZONED_DATES: Final = (
 """The posts whose dates depend on the zone (``rows.DATE_BASIS_STEP`` is bound)."""
 SET_DATE: Final = "UPDATE entries SET us = ?, utc_offset = ? WHERE rowid = ?"
 SET_META: Final = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"
+
+
+# --- the full-text shards (see texts.py); ``schema`` is the shard's name on the connection -
+
+DATABASES: Final = "PRAGMA database_list"
+SHARD_STATE: Final = "SELECT key, value FROM shard"
+SET_SHARD_STATE: Final = "INSERT OR REPLACE INTO shard(key, value) VALUES (?, ?)"
+ADD_TEXT: Final = "INSERT INTO fts(rowid, text) VALUES (?, ?)"
+DELETE_TEXT: Final = "DELETE FROM fts WHERE rowid = ?"
+DELETE_TEXTS_BETWEEN: Final = "DELETE FROM fts WHERE rowid BETWEEN ? AND ?"
+TEXT_ROWIDS: Final = "SELECT rowid FROM fts"
+
+
+def attach(schema: str) -> str:
+    """Attaches the database file bound as the one value under the name ``schema``."""
+    return f"ATTACH DATABASE ? AS {_identifier(schema)}"
+
+
+def in_schema(statement: str, schema: str) -> str:
+    """One of the shard statements above (``shard``, ``fts`` and ``fts_terms``, named once
+    each) aimed at the shard attached as ``schema``."""
+    if schema == "main":
+        return statement
+    name = _identifier(schema)
+    return re.sub(r"\b(FROM|INTO|TABLE) (shard|fts_terms|fts)\b", rf"\1 {name}.\2", statement)
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def in_list(count: int) -> str:
@@ -245,12 +298,14 @@ def rows_of_files(count: int) -> str:
 
 TERMS_IN_RANGE: Final = "SELECT term FROM fts_terms WHERE term >= ? AND term < ?"
 """The indexed trigrams in a range of text (those starting with a short term)."""
-TEXT_MATCHES: Final = (
-    "SELECT id FROM entries WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-)
-"""The posts whose text matches an FTS5 expression."""
-TEXT_MISSES: Final = (
-    "SELECT id FROM entries WHERE kind = 0 AND rowid NOT IN"
-    " (SELECT rowid FROM fts WHERE fts MATCH ?)"
-)
-"""The posts whose text does not match an FTS5 expression."""
+TEXT_MATCH: Final = "SELECT rowid FROM fts WHERE fts MATCH ?"
+"""The rowids whose text matches an FTS5 expression."""
+POST_IDS_WHERE: Final = "SELECT id FROM entries WHERE kind = 0 AND "
+"""The posts meeting a condition (a :func:`rowids_matching` one)."""
+
+
+def rowids_matching(schemas: list[str], *, negated: bool = False) -> str:
+    """``rowid IN (...)`` (or ``NOT IN``) the texts matching one FTS5 expression per shard,
+    bound in the order of ``schemas``."""
+    union = " UNION ALL ".join(in_schema(TEXT_MATCH, schema) for schema in schemas)
+    return f"rowid {'NOT IN' if negated else 'IN'} ({union})"

@@ -1,11 +1,13 @@
 """The index's SQLite file: where it lives, its schema, its transactions, and what to do
-when it is unusable (the SQL itself is in :mod:`.sql`).
+when it is unusable (the SQL itself is in :mod:`.sql`; its full-text shards, files beside
+it that live and die with it, are in :mod:`.texts`).
 
 The index is a cache, so nothing in it is precious: a file made by another schema version,
 for another folder or with other load options is cleared in place; a damaged or unreadable
 file is deleted and made again; a folder that cannot be written, or a file locked beyond the
 busy timeout, gives a temporary index (a private file in the system's temp folder, deleted on
-close) instead. Each such event leaves a notice, never an exception.
+close) instead. A shard that is missing, damaged or out of step with the file counts as a
+damaged file. Each such event leaves a notice, never an exception.
 
 Two programs may use one index at a time: WAL mode lets readers read while a writer writes,
 writers wait for each other up to the busy timeout, and every write is an idempotent upsert.
@@ -30,6 +32,13 @@ from zoneinfo import ZoneInfo
 from newsreader import __version__, locations
 from newsreader.archive.index import sql
 from newsreader.archive.index.sql import SCHEMA_VERSION
+from newsreader.archive.index.texts import (
+    PAGE_SIZE,
+    WRITER_CACHE_KIB,
+    TextShards,
+    shard_count,
+    shard_files,
+)
 from newsreader.archive.index.zones import redate
 from newsreader.archive.loader import LoadOptions
 from newsreader.archive.site import SiteConfig, site_info
@@ -54,20 +63,8 @@ __all__ = [
     "write_transaction",
 ]
 
-PAGE_SIZE: Final = 32768
-"""The page size of a new index file (SQLite's default is 4096).
-
-A trigram's list of posts is long (a common one is in most posts), and FTS5 splits each list
-into leaf pages of at most ``pgsz`` bytes (default 4050). Leaves of 32,000 bytes in pages of
-32 KiB cut the full-text part of a 100,000-post cold build by a quarter (measured: 25 s of
-CPU to 19 s, three runs each; 64 KiB pages gave about the same, with twice the bytes written
-per changed page on a live update).
-"""
-_LEAF_BYTES: Final = 32000
-"""FTS5's ``pgsz`` in a file of :data:`PAGE_SIZE` pages: a leaf fills a page."""
 _SQLITE_BUSY: Final = 5
 _SQLITE_LOCKED: Final = 6
-_WRITER_CACHE_KIB: Final = 65536
 
 
 class Busy(Exception):
@@ -88,6 +85,8 @@ class Store:
     temporary: bool
     writer: sqlite3.Connection
     reader: sqlite3.Connection
+    """Has every full-text shard attached (see :mod:`.texts`)."""
+    texts: TextShards
     write_lock: threading.RLock = field(default_factory=threading.RLock)
     read_lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -95,6 +94,7 @@ class Store:
         """Close the connections; a temporary file is deleted."""
         with self.write_lock, self.read_lock:
             self.reader.close()
+            self.texts.close()
             self.writer.close()
             if self.temporary and self.path is not None:
                 discard(self.path)
@@ -135,10 +135,11 @@ def is_busy(error: sqlite3.Error) -> bool:
 
 
 def discard(path: Path) -> None:
-    """Delete an index file and its WAL companions, if present."""
-    for suffix in ("", "-wal", "-shm", "-journal", ".posts"):
+    """Delete an index file, its WAL companions and its full-text shards, if present."""
+    companions = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal", ".posts")]
+    for name in [*companions, *shard_files(path)]:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{path}{suffix}")
+            os.unlink(name)
 
 
 # --- opening ------------------------------------------------------------------------------
@@ -181,9 +182,10 @@ def open_temporary_store(
         if name:
             discard(Path(name))
         connection = _connect(":memory:", busy_timeout)
-        _prepare(connection, root, options, notices)
+        texts = TextShards.in_memory(connection)
+        _prepare(connection, texts, root, options, notices)
         lock = threading.RLock()
-        return Store(None, True, connection, connection, lock, lock)
+        return Store(None, True, connection, connection, texts, lock, lock)
 
 
 def _open_file(
@@ -196,6 +198,8 @@ def _open_file(
     temporary: bool,
 ) -> Store:
     writer = _connect(str(path), busy_timeout)
+    texts = TextShards(path, busy_timeout, None)
+    reader: sqlite3.Connection | None = None
     try:
         # Takes effect only on a new, empty file: a page size is fixed once a file has
         # tables, and cannot change at all in WAL mode.
@@ -206,14 +210,19 @@ def _open_file(
             # sharing badly: keep this one private.
             raise sqlite3.OperationalError(f"cannot use WAL mode (journal mode {mode})")
         writer.execute(sql.SYNCHRONOUS_NORMAL)
-        writer.execute(sql.set_cache_size(_WRITER_CACHE_KIB))
-        _prepare(writer, root, options, notices)
+        writer.execute(sql.set_cache_size(WRITER_CACHE_KIB))
+        _prepare(writer, texts, root, options, notices)
         reader = _connect(str(path), busy_timeout)
+        meta = dict(writer.execute(sql.META).fetchall())
+        texts.attach(reader, meta["generation"], int(meta["batch"]))
     except BaseException:
+        if reader is not None:
+            reader.close()
+        texts.close()
         writer.close()
         raise
     reader.execute(sql.QUERY_ONLY)
-    return Store(path, temporary, writer, reader)
+    return Store(path, temporary, writer, reader, texts)
 
 
 def _connect(name: str, busy_timeout: float) -> sqlite3.Connection:
@@ -227,13 +236,18 @@ def _connect(name: str, busy_timeout: float) -> sqlite3.Connection:
 
 
 def _prepare(
-    connection: sqlite3.Connection, root: Path, options: LoadOptions, notices: list[str]
+    connection: sqlite3.Connection,
+    texts: TextShards,
+    root: Path,
+    options: LoadOptions,
+    notices: list[str],
 ) -> None:
     """Make sure the database holds this version's schema for this root and these options."""
     expected = {"root": os.fsencode(root).hex(), "options": options_fingerprint(options, root)}
     zone = options.zone_for(root)
     expected_zone = _zone_key(zone)
     if _is_current(connection, expected):
+        texts.count = int(dict(connection.execute(sql.META).fetchall())["shards"])
         _add_newest_index(connection)
         if dict(connection.execute(sql.META).fetchall()).get("zone") != expected_zone:
             _redate(connection, zone, expected_zone)
@@ -248,7 +262,9 @@ def _prepare(
         if reason is not None:
             if reason:
                 notices.append(f"The index {reason}; it is being rebuilt.")
-            reset_schema(connection, {**expected, "zone": expected_zone})
+            reset_schema(connection, {**expected, "zone": expected_zone}, texts)
+        else:
+            texts.count = int(dict(connection.execute(sql.META).fetchall())["shards"])
         connection.execute(sql.COMMIT)
     except BaseException:
         if connection.in_transaction:
@@ -316,32 +332,40 @@ def _stale_reason(connection: sqlite3.Connection, expected: dict[str, str]) -> s
     return None
 
 
-def reset_schema(connection: sqlite3.Connection, meta: dict[str, str]) -> None:
-    """Drop everything and create this version's empty schema; inside a write transaction."""
+def reset_schema(connection: sqlite3.Connection, meta: dict[str, str], texts: TextShards) -> None:
+    """Drop everything and create this version's empty schema, with empty full-text shards
+    (committed already: see :meth:`.TextShards.reset`); inside a write transaction."""
     virtual = connection.execute(sql.VIRTUAL_TABLES).fetchall()
-    # Vocabulary tables first: they refer to the FTS table.
+    # Vocabulary tables first (an index of an older schema): they refer to the FTS table.
     for (name,) in sorted(
         virtual, key=lambda row: not str(row[0]).endswith(("_terms", "_instances"))
     ):
         connection.execute(sql.drop_table(name))
     for (name,) in connection.execute(sql.TABLES).fetchall():
         connection.execute(sql.drop_table(name))
-    for statement in sql.statements(sql.SCHEMA + sql.NEWEST_INDEX + sql.FTS_SCHEMA):
+    for statement in sql.statements(sql.SCHEMA + sql.NEWEST_INDEX):
         connection.execute(statement)
-    # A file cleared in place keeps the page size it was made with; leaves larger than its
-    # pages would spill into overflow pages, so those keep FTS5's default.
-    if connection.execute(sql.CURRENT_PAGE_SIZE).fetchone()[0] >= PAGE_SIZE:
-        connection.execute(sql.FTS_LEAF_SIZE, (_LEAF_BYTES,))
+    # A cleared index keeps its shard count: the files are cleared in place.
+    count = int(meta.get("shards") or (1 if texts.index_path is None else shard_count()))
     connection.executemany(
         sql.INSERT_META,
-        [(key, value) for key, value in meta.items() if key not in ("generation", "changes")],
+        [
+            (key, value)
+            for key, value in meta.items()
+            if key not in ("generation", "changes", "batch", "shards")
+        ],
     )
     # A new generation tells another program holding this index open that its view of which
     # files are indexed is void (see ArchiveIndex.refresh).
-    connection.execute(sql.INSERT_META, ("generation", secrets.token_hex(8)))
+    new_generation = secrets.token_hex(8)
+    connection.execute(sql.INSERT_META, ("generation", new_generation))
     # Bumped by every write transaction: a snapshot of the rows names the count it copied.
     connection.execute(sql.INSERT_META, ("changes", "0"))
+    # The last write batch whose texts the shards hold (see texts.py).
+    connection.execute(sql.INSERT_META, ("batch", "0"))
+    connection.execute(sql.INSERT_META, ("shards", str(count)))
     connection.execute(sql.set_user_version(SCHEMA_VERSION))
+    texts.reset(new_generation, count)
 
 
 def _reason(error: BaseException) -> str:

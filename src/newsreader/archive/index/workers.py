@@ -1,7 +1,8 @@
 """Parsing many files for the index: in this process, or in a pool of worker processes.
 
 A cold build of 100,000 files is CPU-bound (the loader takes ~0.2 ms a file), so it is spread
-over worker processes while the calling process writes what they return to SQLite. A few
+over worker processes while the calling process writes what they return to SQLite (the
+texts through one process per full-text shard, see :mod:`.shard_processes`). A few
 files (a refresh) are parsed right here: a pool costs ~0.3 s to start.
 
 Workers are *spawned*, not forked: the reader refreshes from a thread, and a forked child of
@@ -33,7 +34,15 @@ from newsreader.archive.index.rows import ParsedFile, parse_chunk
 from newsreader.archive.loader import LoadOptions
 from newsreader.archive.scan import FileStamp, RelPath
 
-__all__ = ["BATCH", "CHUNK", "MAX_WORKERS", "POOL_FROM", "parsed_batches", "prepare_workers"]
+__all__ = [
+    "BATCH",
+    "CHUNK",
+    "MAX_WORKERS",
+    "POOL_FROM",
+    "die_with_parent",
+    "parsed_batches",
+    "prepare_workers",
+]
 
 BATCH: Final = 2000
 """Files per batch, which the index writes in one transaction: the cancel latency, and
@@ -73,11 +82,11 @@ _ORPHAN_POLL_SECONDS: Final = 0.5
 
 def _start_worker(parent: int) -> None:
     """What each parsing process does first: die with ``parent``, then yield to it."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _yield_to_writer()
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """End this worker when the process that started it ends, even by ``SIGKILL``.
 
     A pool's workers otherwise outlive a killed ``newsreader index`` and go on parsing for
@@ -103,13 +112,16 @@ def _watch_parent(parent: int) -> None:
 
 
 def _yield_to_writer() -> None:
-    """Lower this worker's priority, so the writing process never waits for a core.
+    """Lower this worker's priority, so the writing processes never wait for a core.
 
-    The writer is one process doing half the work (the full-text index); the parsers are
-    several. At equal priority the system shares the cores fairly between all of them, and
-    with 2 cores and 2 parsers the writer got two thirds of a core: a 100,000-post build took
-    28 s. With the parsers at niceness 10 the writer keeps a core and the parsers fill the
-    rest: 20-21 s (niceness 5: 23 s; 19: 21.5 s). They also yield to the user's own work.
+    The writers (the parent, and one process per full-text shard, see :mod:`.shard_processes`)
+    do most of a build's work. When one process wrote everything, at equal priority the
+    system shared the 2 cores fairly between it and 2 parsers and the writer got two thirds
+    of a core: a 100,000-post build (of the old, small-vocabulary archive) took 28 s; with
+    the parsers at niceness 10 the writer kept a core and the parsers filled the rest:
+    20-21 s (niceness 5: 23 s; 19: 21.5 s). The shard writers now fill every core while they
+    write a batch, and the parsers the time between (files parsed ahead wait in memory,
+    see :func:`_pool_batches`). They also yield to the user's own work.
     """
     with contextlib.suppress(AttributeError, OSError):  # no os.nice off Unix
         os.nice(WORKER_NICENESS)
