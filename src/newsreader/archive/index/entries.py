@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Final
 
 from newsreader.archive.index import sql
-from newsreader.archive.index.rows import KIND_POST, KIND_SKIPPED, ParsedFile, Row, problems_of
+from newsreader.archive.index.rows import (
+    KIND_POST,
+    KIND_SKIPPED,
+    EntryRow,
+    ParsedFile,
+    Row,
+    problems_of,
+)
 from newsreader.archive.index.snapshot import is_current, load_snapshot, save_snapshot
 from newsreader.archive.index.store import (
     IN_LIMIT,
@@ -243,6 +250,19 @@ def rows_written_after(connection: sqlite3.Connection, row: int) -> tuple[list[R
         (last,) = connection.execute(sql.LAST_ROWID).fetchone()
         rows = connection.execute(sql.POSTS_WRITTEN_BETWEEN, (row, last)).fetchall()
     return rows, int(last)
+
+
+_ENTRY_KIND: Final = EntryRow._fields.index("kind")
+_ENTRY_TITLE: Final = EntryRow._fields.index("title")
+"""A skipped file's row holds its message where a post's holds its title."""
+
+
+def skipped_in(rows: list[Row]) -> list[Problem]:
+    """The files that could not be loaded, by id, among entry rows (as the query orders them)."""
+    kind, title = _ENTRY_KIND, _ENTRY_TITLE
+    found = [Problem(row[0], row[title]) for row in rows if row[kind] == KIND_SKIPPED]
+    found.sort(key=lambda problem: problem.path)
+    return found
 
 
 def skipped_problems(connection: sqlite3.Connection) -> list[Problem]:
