@@ -9,13 +9,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.archive import DATE_SPEC_HELP
 from newsreader.screens.keymap import PANE_BINDINGS, binding_keys, key_label
 from newsreader.screens.reader_keys import READER_KEY_GROUPS
+from newsreader.widgets.key_scroll import KeyScroll
 
 
 class HelpScreen(ModalScreen[None]):
@@ -62,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
         return cls(sections, keymap, settings_path)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with KeyScroll(id="help-body"):
             yield Static(Text("newsreader keys", style="bold"), id="help-title")
             where = self._settings_path or "the settings file"
             yield Static(
@@ -82,11 +82,7 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, direction: str) -> None:
         """Scroll the help text."""
-        body = self.query_one("#help-body", VerticalScroll)
-        if direction == "down":
-            body.scroll_down()
-        else:
-            body.scroll_up()
+        self.query_one("#help-body", KeyScroll).scroll_lines(1 if direction == "down" else -1)
 
 
 _ID_WIDTH = 20

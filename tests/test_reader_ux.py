@@ -1,0 +1,69 @@
+"""Pilot tests of what a new user meets first: keys pressed in quick bursts, reading mode with
+nothing open, the date dialog typed in one go, and text at 80 columns.
+
+A burst is keys posted to the app all at once, before it has painted or answered any of
+them, as a terminal delivers keys typed faster than a frame; ``pilot.press`` instead waits
+until each key is answered.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from newsreader.screens.help import HelpScreen
+from newsreader.screens.reader import ReaderScreen
+from tests.test_reader import open_long_article, run, until
+
+
+def burst(pilot: Pilot[None], key: str, character: str | None, times: int) -> None:
+    """Send ``key`` ``times`` times at once, none of them answered before the next arrives."""
+    for _ in range(times):
+        pilot.app.post_message(events.Key(key, character))
+
+
+async def settled(pilot: Pilot[None], widget: Widget) -> float:
+    """Where ``widget`` is scrolled to once the keys are answered and any scrolling done."""
+    await pilot.pause()
+    await pilot.app.animator.wait_until_complete()
+    await pilot.pause()
+    return widget.scroll_y
+
+
+def test_every_j_of_a_fast_burst_scrolls_the_article_a_line() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await open_long_article(pilot, reader)
+        pane = reader.reading_pane
+        burst(pilot, "j", "j", 10)
+        assert await settled(pilot, pane) == 10
+        burst(pilot, "k", "k", 4)
+        assert await settled(pilot, pane) == 6
+
+    run(scenario)
+
+
+def test_every_space_of_a_fast_burst_pages_the_article_down() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await open_long_article(pilot, reader)
+        pane = reader.reading_pane
+        page = pane.scrollable_content_region.height
+        burst(pilot, "space", " ", 3)
+        assert await settled(pilot, pane) == 3 * page
+        burst(pilot, "b", "b", 2)
+        assert await settled(pilot, pane) == page
+
+    run(scenario)
+
+
+def test_every_j_of_a_fast_burst_scrolls_the_help_a_line() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help")
+        body = pilot.app.screen.query_one("#help-body")
+        burst(pilot, "j", "j", 10)
+        assert await settled(pilot, body) == 10
+        burst(pilot, "k", "k", 3)
+        assert await settled(pilot, body) == 7
+
+    run(scenario, size=(80, 24))
