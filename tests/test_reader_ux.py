@@ -14,7 +14,17 @@ from textual.widget import Widget
 
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.reader import ReaderScreen
-from tests.test_reader import open_long_article, run, until
+from tests.test_reader import (
+    FIRST_TITLE,
+    SECOND_TITLE,
+    article_title,
+    notifications,
+    open_long_article,
+    run,
+    screen_text,
+    type_text,
+    until,
+)
 
 
 def burst(pilot: Pilot[None], key: str, character: str | None, times: int) -> None:
@@ -67,3 +77,35 @@ def test_every_j_of_a_fast_burst_scrolls_the_help_a_line() -> None:
         assert await settled(pilot, body) == 7
 
     run(scenario, size=(80, 24))
+
+
+def test_z_with_no_article_open_reads_the_post_under_the_cursor() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("j", "z")
+        await until(pilot, lambda: reader.reading_pane.post is not None, "the post to open")
+        assert reader.panes.reading_mode
+        assert "Articles" not in screen_text(pilot)
+        assert article_title(pilot, reader) == SECOND_TITLE
+        assert pilot.app.focused is reader.reading_pane
+        await pilot.press("j", "z")  # j scrolls the article now, z brings the list back
+        assert "Articles" in screen_text(pilot)
+        assert pilot.app.focused is reader.article_list
+        await pilot.press("k", "z")  # an article is open: z reads it, not the cursor's
+        assert reader.panes.reading_mode
+        assert article_title(pilot, reader) == SECOND_TITLE
+        assert FIRST_TITLE not in screen_text(pilot)
+
+    run(scenario)
+
+
+def test_z_with_no_post_listed_says_so_and_keeps_the_list() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("slash")
+        await type_text(pilot, "qqqxyzzy")
+        await until(pilot, lambda: not reader.article_list.posts, "the search to find nothing")
+        await pilot.press("enter", "z")
+        assert not reader.panes.reading_mode
+        assert "Articles" in screen_text(pilot)
+        assert "Nothing to read: no post is listed." in notifications(pilot)
+
+    run(scenario)

@@ -77,7 +77,17 @@ class Panes(Horizontal):
         self.sidebar.categories.narrowing.focus()
 
     def toggle_reading_mode(self) -> None:
-        """Give the article the whole screen, or bring the panes back."""
+        """Give the article the whole screen, or bring the panes back.
+
+        With no article open it opens the post under the list's cursor, as enter does: an
+        empty pane alone on the screen left no key to press but z again. With no post
+        listed it says so and keeps the panes.
+        """
+        if not self.reading_mode and self.reading_pane.post is None:
+            if self.article_list.highlighted_post is None:
+                self.notify("Nothing to read: no post is listed.", timeout=3)
+                return
+            self.article_list.action_open()
         self.toggle_class("-reading")
         (self.reading_pane if self.reading_mode else self.article_list).focus()
 
