@@ -12,25 +12,35 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.reader import ReaderScreen
 from tests.test_reader import (
     FIRST_TITLE,
     SECOND_TITLE,
     article_title,
+    filter_by_date,
     notifications,
     open_long_article,
     run,
     screen_text,
+    status,
     type_text,
     until,
 )
 
 
-def burst(pilot: Pilot[None], key: str, character: str | None, times: int) -> None:
+def burst(pilot: Pilot[None], key: str, character: str | None, times: int = 1) -> None:
     """Send ``key`` ``times`` times at once, none of them answered before the next arrives."""
     for _ in range(times):
         pilot.app.post_message(events.Key(key, character))
+
+
+def burst_text(pilot: Pilot[None], text: str) -> None:
+    """Type ``text`` in one burst, as a paste-fast typist or a script does."""
+    for character in text:
+        key = {"-": "minus", ".": "full_stop"}.get(character, character)
+        burst(pilot, key, character)
 
 
 async def settled(pilot: Pilot[None], widget: Widget) -> float:
@@ -107,5 +117,41 @@ def test_z_with_no_post_listed_says_so_and_keeps_the_list() -> None:
         assert not reader.panes.reading_mode
         assert "Articles" in screen_text(pilot)
         assert "Nothing to read: no post is listed." in notifications(pilot)
+
+    run(scenario)
+
+
+def test_the_date_dialog_typed_in_one_burst_acts_on_what_was_typed() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await filter_by_date(pilot, reader, "2023-03")
+        filtered = status(reader)
+        assert filtered.startswith("date 2023-03")
+        burst(pilot, "d", "d")
+        burst(pilot, "ctrl+u", None)
+        burst_text(pilot, "2023-13")
+        burst(pilot, "enter", "\r")
+        await until(pilot, lambda: "2023-13" in screen_text(pilot), "the typing to show")
+        assert isinstance(pilot.app.screen, DateFilterScreen), "enter closed the dialog"
+        assert "2023-13" in pilot.app.screen.query_one("#date-error").render().plain
+        await pilot.press("escape")
+        assert status(reader) == filtered
+        # Typed in one burst, a good date is applied as typed.
+        burst(pilot, "d", "d")
+        burst(pilot, "ctrl+u", None)
+        burst_text(pilot, "2022-03")
+        burst(pilot, "enter", "\r")
+        await until(pilot, lambda: status(reader).startswith("date 2022-03"), "the new date")
+        assert pilot.app.screen is reader
+
+    run(scenario)
+
+
+def test_a_search_typed_in_one_burst_goes_to_the_search_bar() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        burst(pilot, "slash", "/")
+        burst_text(pilot, "quarterly")  # q would quit, if it reached the list
+        await until(pilot, lambda: reader.search_bar.value == "quarterly", "the search typed")
+        assert pilot.app.is_running
+        assert pilot.app.focused is reader.search_bar
 
     run(scenario)
