@@ -641,7 +641,7 @@ def test_a_malformed_date_shows_the_accepted_forms_and_keeps_the_dialog_open() -
         await pilot.press("enter")
         assert pilot.app.screen is dialog
         error = pane_text(pilot, dialog.query_one("#date-error"))
-        assert "not a date filter: '2022-13'" in error
+        assert "Not a date filter: '2022-13'" in error
         assert "a month (2022-03)" in screen_text(pilot)
         await type_text(pilot, "x")  # still typing in the dialog
         assert dialog.query_one(Input).value == "2022-13x"

@@ -8,10 +8,13 @@ until each key is answered.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from newsreader.archive import DATE_SPEC_HELP
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.reader import ReaderScreen
@@ -20,8 +23,12 @@ from tests.test_reader import (
     SECOND_TITLE,
     article_title,
     filter_by_date,
+    flat,
+    inner_text,
     notifications,
+    open_date_dialog,
     open_long_article,
+    pane_text,
     run,
     screen_text,
     status,
@@ -155,3 +162,48 @@ def test_a_search_typed_in_one_burst_goes_to_the_search_bar() -> None:
         assert pilot.app.focused is reader.search_bar
 
     run(scenario)
+
+
+def test_at_80_columns_the_date_dialog_shows_its_hint_and_error_whole() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        dialog = await open_date_dialog(pilot)
+        hint = flat(pane_text(pilot, dialog.query_one("#date-help")))
+        assert flat(DATE_SPEC_HELP) in hint
+        await type_text(pilot, "2023-13")
+        await pilot.press("enter")
+        error = flat(pane_text(pilot, dialog.query_one("#date-error")))
+        assert error.startswith("Not a date filter: '2023-13'")
+        assert error.endswith(".")  # whole, not cut off
+        assert "Any date" in screen_text(pilot), "the presets no longer fit"
+
+    run(scenario, size=(80, 24))
+
+
+def test_at_80_columns_the_message_of_an_empty_folder_is_shown_whole(tmp_path: Path) -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        message = reader.model.empty_message()
+        assert message.endswith("Press r to reload, q to quit.")
+        assert message in flat(inner_text(pilot, reader.article_list))
+
+    run(scenario, root=tmp_path, size=(80, 24))
+
+
+def test_with_the_sidebar_at_80_columns_no_match_says_how_to_clear_the_filters() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("t", "slash")
+        await type_text(pilot, "qqqxyzzy")
+        await until(pilot, lambda: not reader.article_list.posts, "the search to find nothing")
+        shown = flat(inner_text(pilot, reader.article_list))
+        assert "No posts match these filters. Press x to clear them." in shown
+
+    run(scenario, size=(80, 24))
+
+
+def test_help_at_80_columns_gives_the_descriptions_the_room() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help")
+        assert "Next unread (from the list or the" in screen_text(pilot)
+        assert "Reading mode (with no article open," in screen_text(pilot)
+
+    run(scenario, size=(80, 24))

@@ -438,16 +438,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_empty(self, y: int, width: int) -> Strip:
         style = self.get_visual_style().rich_style
-        if y != 0 or width <= 0:
+        message_style = self.get_visual_style("article-list--empty").rich_style
+        # Wrapped, not cut: at 80 columns an empty folder's message takes three lines.
+        message = Text(printable(self.empty_message), style=message_style, end="")
+        lines = list(message.wrap(self.app.console, width - 1)) if width > 1 else []
+        if y >= len(lines):
             return Strip.blank(width, style)
-        text = Text(
-            " " + printable(self.empty_message),
-            style=self.get_visual_style("article-list--empty").rich_style,
-            no_wrap=True,
-            end="",
-        )
-        text.truncate(width, overflow="ellipsis", pad=True)
-        return Strip(text.render(self.app.console), width)
+        line = Text(" ", style=message_style, end="") + lines[y]
+        line.truncate(width, overflow="ellipsis", pad=True)
+        return Strip(line.render(self.app.console), width)
 
     def set_marks(self, read_ids: AbstractSet[str] | None, starred_ids: AbstractSet[str]) -> None:
         """Which posts are read (None: no reading state, nothing shows as unread) and starred.
