@@ -29,6 +29,7 @@ from tests.test_reader import (
     open_date_dialog,
     open_long_article,
     pane_text,
+    rows,
     run,
     screen_text,
     status,
@@ -207,3 +208,27 @@ def test_help_at_80_columns_gives_the_descriptions_the_room() -> None:
         assert "Reading mode (with no article open," in screen_text(pilot)
 
     run(scenario, size=(80, 24))
+
+
+def test_at_200_columns_the_list_shows_the_time_and_more_of_each_title() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        first = rows(reader)[0]
+        assert "2024-06-11 16:00" in first
+        assert FIRST_TITLE[:40] in first
+        assert first.rstrip().endswith("technology")
+
+    run(scenario, size=(200, 50))
+
+
+def test_with_a_category_chosen_its_label_is_not_repeated_on_every_row() -> None:
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        reader.choose_category("technology")
+        await until(pilot, lambda: len(reader.article_list.posts) < 50, "the category")
+        listed = [row for row in rows(reader) if row.strip()]
+        assert FIRST_TITLE in listed[0]  # the label's room went to the title
+        assert not any(row.rstrip().endswith("technology") for row in listed)
+        await pilot.press("x")
+        await until(pilot, lambda: len(reader.article_list.posts) == 50, "all posts")
+        assert rows(reader)[0].rstrip().endswith("technology")
+
+    run(scenario, size=(200, 50))

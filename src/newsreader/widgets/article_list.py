@@ -105,6 +105,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """What the pane says when there are no posts to list."""
     zone: reactive[tzinfo | None] = reactive(None, repaint=False, init=False)
     """The one zone every date is shown in, named in the border (None: each post's own)."""
+    one_category: reactive[bool] = reactive(False, repaint=False, init=False)
+    """Whether the list is narrowed to one category: its label is not repeated on each row."""
 
     @dataclass
     class Highlighted(Message):
@@ -304,6 +306,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self.refresh()
 
+    def watch_one_category(self) -> None:
+        """The title takes the label's room, or gives it back."""
+        self._strips.clear()
+        self.refresh()
+
     def watch_empty_message(self) -> None:
         """The message is only on screen when there are no posts."""
         if not self._posts:
@@ -495,6 +502,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             opened=opened,
             unread=unread,
             starred=starred,
+            show_label=not self.one_category,
         )
 
     def _component_style(self, *component_classes: str) -> Style:

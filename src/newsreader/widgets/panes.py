@@ -1,6 +1,6 @@
 """The reader's panes and how they share the screen: sidebar | list over article.
 
-From :data:`WIDE_LAYOUT_COLUMNS` the list and the article stand side by side; below
+From :data:`WIDE_LAYOUT_COLUMNS` the list and the article stand side by side, in halves; below
 :data:`SIDEBAR_MIN_COLUMNS` the sidebar starts hidden, leaving room to read, until the user
 shows it with ``t``; below :data:`SHORT_LAYOUT_ROWS` a reading pane with nothing open takes
 only the rows of its hint, the list the rest; reading mode gives the article the whole screen.
