@@ -1,5 +1,5 @@
 """Pilot tests of what a new user meets first: keys pressed in quick bursts, reading mode with
-nothing open, the date dialog typed in one go, and text at 80 columns.
+nothing open, the date dialog typed in one go, text at 80 columns and the list at 200.
 
 A burst is keys posted to the app all at once, before it has painted or answered any of
 them, as a terminal delivers keys typed faster than a frame; ``pilot.press`` instead waits
