@@ -286,6 +286,23 @@ def test_config_prints_each_problem_once_with_the_themes_and_keys_checked(
     assert lines[2].startswith(f"newsreader: {config}, line 4: keys.quit: 'j' is also the key of")
 
 
+def test_config_shows_the_keys_in_effect_and_marks_the_refused_lines(capsys, tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[keys]\ntoggle_star = "s,f"\n\nquit = "j"\nnext_post = "ctrl+n"\n', encoding="utf-8"
+    )
+    code, out, err = run(capsys, "config")
+    assert code == 1
+    assert "keeping the default: q" in err and "no key has this id" in err
+    rows = {line.split()[0]: line.rstrip() for line in out.splitlines() if line.startswith("keys.")}
+    # quit = "j" was refused: q quits, as the table says.
+    assert rows["keys.quit"].split()[1] == '"q"'
+    assert rows["keys.quit"].endswith("default (line 4 refused)")
+    assert rows["keys.next_post"].endswith("line 5 ignored")
+    assert rows["keys.toggle_star"].split()[1] == '"s,f"'
+    assert rows["keys.toggle_star"].endswith("line 2")
+
+
 def test_other_commands_warn_about_the_settings_once(
     capsys, tmp_path: Path, oddities: Path, monkeypatch: pytest.MonkeyPatch
 ):

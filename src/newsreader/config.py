@@ -357,9 +357,16 @@ def _shown(key: str, value: object) -> str:
     return _toml_value(value) if value is not None else f'""  ({_NONE_MEANS.get(key, "unset")})'
 
 
-def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
-    """Every setting in effect as (key, TOML value, origin), for ``newsreader config``."""
+def describe_settings(
+    settings: Settings, refused: Mapping[str, str | None] | None = None
+) -> list[tuple[str, str, str]]:
+    """Every setting in effect as (key, TOML value, origin), for ``newsreader config``.
+
+    ``refused``: entries the reader's own checks left out (``keys.quit``), each with what is
+    in effect instead (None: nothing is, the entry is ignored); their line is marked.
+    """
     rows: list[tuple[str, str, str]] = []
+    refused = refused or {}
 
     def origin(key: str) -> str:
         line = settings.lines.get(key)
@@ -375,7 +382,13 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
                 rows.append((item.name, "{}", "default"))
             for name, entry in table.items():
                 key = f"{item.name}.{_toml_key(name)}"
-                rows.append((key, _toml_value(entry), origin(f"{item.name}.{name}")))
+                where = origin(f"{item.name}.{name}")
+                if f"{item.name}.{name}" not in refused:
+                    rows.append((key, _toml_value(entry), where))
+                elif (in_effect := refused[f"{item.name}.{name}"]) is None:
+                    rows.append((key, _toml_value(entry), f"{where} ignored"))
+                else:
+                    rows.append((key, _toml_value(in_effect), f"default ({where} refused)"))
             continue
         rows.append((item.name, _shown(item.name, value), origin(item.name)))
     return rows

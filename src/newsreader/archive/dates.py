@@ -109,6 +109,12 @@ class DateSpecError(ValueError):
     def __init__(self, spec: str, reason: str | None = None) -> None:
         super().__init__(reason or f"not a date filter: {spec!r}. Use {DATE_SPEC_HELP}.")
         self.spec = spec
+        self.reason = reason
+
+    @property
+    def brief(self) -> str:
+        """The message without the accepted forms, for where they are shown already."""
+        return self.reason or f"not a date filter: {self.spec!r}"
 
 
 @dataclass(frozen=True, slots=True)

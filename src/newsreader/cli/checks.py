@@ -75,10 +75,11 @@ def config_command(options: argparse.Namespace, load: LoadOptions) -> int:
     # The themes and the reader's keys, which only config checks outside the reader.
     from textual.theme import BUILTIN_THEMES
 
-    from newsreader.screens.keymap import check_keymap
+    from newsreader.screens.keymap import check_keymap, refused_in_effect
 
     settings, messages = load_settings(themes=BUILTIN_THEMES)
-    messages += check_keymap(settings)[1]
+    keymap, refused = check_keymap(settings)
+    messages += refused
     path = settings.path or config_path()
     console = make_console()
     found = "" if path.is_file() else "  (no such file: every setting is its default)"
@@ -88,7 +89,7 @@ def config_command(options: argparse.Namespace, load: LoadOptions) -> int:
     table.add_column("setting", no_wrap=True)
     table.add_column("value", overflow="fold")
     table.add_column("from", no_wrap=True, style="dim")
-    for key, value, origin in describe_settings(settings):
+    for key, value, origin in describe_settings(settings, refused_in_effect(settings, keymap)):
         table.add_row(Text(key), Text(value), Text(origin))
     console.print(table)
     for message in messages:

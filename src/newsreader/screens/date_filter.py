@@ -76,7 +76,10 @@ class DateFilterScreen(ModalScreen[DateRange | None]):
         try:
             chosen = parse_date_spec(spec, self._tz, self._now)
         except DateSpecError as error:
-            self.query_one("#date-error", Label).update(Text(str(error), style="bold red"))
+            # The accepted forms are the hint just above: repeated, they took the dialog's
+            # last rows at 80x24.
+            message = f"{error.brief[:1].upper()}{error.brief[1:]}: see the forms above."
+            self.query_one("#date-error", Label).update(Text(message, style="bold red"))
             return
         self.dismiss(chosen)
 

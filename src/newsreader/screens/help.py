@@ -9,13 +9,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.archive import DATE_SPEC_HELP
 from newsreader.screens.keymap import PANE_BINDINGS, binding_keys, key_label
 from newsreader.screens.reader_keys import READER_KEY_GROUPS
+from newsreader.widgets.key_scroll import KeyScroll
 
 
 class HelpScreen(ModalScreen[None]):
@@ -62,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
         return cls(sections, keymap, settings_path)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with KeyScroll(id="help-body"):
             yield Static(Text("newsreader keys", style="bold"), id="help-title")
             where = self._settings_path or "the settings file"
             yield Static(
@@ -73,8 +73,17 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 classes="help-section",
             )
-            for title, bindings in self._sections:
-                yield Static(_section(title, bindings, self._keymap), classes="help-section")
+            sections = [
+                (title, _rows(bindings, self._keymap)) for title, bindings in self._sections
+            ]
+            # The keys and ids as wide as the widest, no wider: at 80x24 the descriptions
+            # need the room.
+            widths = [
+                max((row[column].cell_len for _, rows in sections for row in rows), default=1)
+                for column in (0, 2)
+            ]
+            for title, rows in sections:
+                yield Static(_section(title, rows, *widths), classes="help-section")
             yield Static(
                 Text(f"Date filter (d): {DATE_SPEC_HELP}.\nPress escape, q or ? to close."),
                 classes="help-section",
@@ -82,22 +91,16 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, direction: str) -> None:
         """Scroll the help text."""
-        body = self.query_one("#help-body", VerticalScroll)
-        if direction == "down":
-            body.scroll_down()
-        else:
-            body.scroll_up()
+        self.query_one("#help-body", KeyScroll).scroll_lines(1 if direction == "down" else -1)
 
 
-_ID_WIDTH = 20
-"""Wide enough for every binding id, so that the ids line up from one section to the next."""
+_Row = tuple[Text, Text, Text]
+"""A key's row in the help: its keys, what it does, its id."""
 
 
-def _section(title: str, bindings: Iterable[BindingType], keymap: Mapping[str, str]) -> Table:
-    table = Table(title=title, title_justify="left", box=None, show_header=False, expand=True)
-    table.add_column("key", style="bold", no_wrap=True, width=18)
-    table.add_column("action", ratio=1)
-    table.add_column("id", style="dim", no_wrap=True, width=_ID_WIDTH)
+def _rows(bindings: Iterable[BindingType], keymap: Mapping[str, str]) -> list[_Row]:
+    """A row of keys, description and id per binding that has a description."""
+    rows: list[_Row] = []
     # A key may do two things (n: next match while searching, else next article): both are
     # listed, and a binding's tooltip says when it applies.
     seen: set[tuple[str, str]] = set()
@@ -111,5 +114,24 @@ def _section(title: str, bindings: Iterable[BindingType], keymap: Mapping[str, s
         action = Text(binding.description)
         if binding.tooltip:
             action.append(f" ({binding.tooltip[0].lower()}{binding.tooltip[1:]})", style="dim")
-        table.add_row(Text(keys or "(none)"), action, Text(binding.id or ""))
+        rows.append((Text(keys or "(none)"), action, Text(binding.id or "")))
+    return rows
+
+
+def _section(title: str, rows: Iterable[_Row], key_width: int, id_width: int) -> Table:
+    """One section's table; the widths are the widest keys and id of all the sections, so
+    that the columns line up from one section to the next."""
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=None,
+        show_header=False,
+        expand=True,
+        pad_edge=False,
+    )
+    table.add_column("key", style="bold", no_wrap=True, width=key_width)
+    table.add_column("action", ratio=1)
+    table.add_column("id", style="dim", no_wrap=True, width=id_width)
+    for row in rows:
+        table.add_row(*row)
     return table

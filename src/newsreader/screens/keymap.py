@@ -56,11 +56,7 @@ def check_keymap(settings: Settings) -> tuple[dict[str, str], list[str]]:
     Left out: an id no reader binding has, and an entry that would leave the reader no key
     that quits (quit rebound to a key another binding uses, or another binding given quit's
     key); the default stays for those."""
-    known = {
-        binding.id: binding
-        for binding in _bindings(READER_BINDINGS, *(pane for _, pane in PANE_BINDINGS))
-        if binding.id
-    }
+    known = _known_bindings()
     keymap: dict[str, str] = {}
     messages: list[str] = []
 
@@ -88,6 +84,28 @@ def check_keymap(settings: Settings) -> tuple[dict[str, str], list[str]]:
             refuse(binding_id, f"{key_label(key)!r} is the key that quits", "ignored")
         del keymap[binding_id]
     return keymap, messages
+
+
+def refused_in_effect(settings: Settings, keymap: Mapping[str, str]) -> dict[str, str | None]:
+    """What is in effect for each ``[keys]`` entry left out of ``keymap`` (check_keymap's):
+    ``keys.<id>`` -> the default keys, as the settings write them; None for an id no key has."""
+    known = _known_bindings()
+    refused: dict[str, str | None] = {}
+    for binding_id in settings.keys:
+        if binding_id not in keymap:
+            binding = known.get(binding_id)
+            in_effect = ",".join(binding_keys(binding, {})) if binding else None
+            refused[f"keys.{binding_id}"] = in_effect
+    return refused
+
+
+def _known_bindings() -> dict[str, Binding]:
+    """Every binding of the reader and its panes that ``[keys]`` can rebind, by id."""
+    return {
+        binding.id: binding
+        for binding in _bindings(READER_BINDINGS, *(pane for _, pane in PANE_BINDINGS))
+        if binding.id
+    }
 
 
 def _quit_clash(keymap: Mapping[str, str]) -> tuple[str, str, str] | None:

@@ -219,6 +219,7 @@ class ReaderScreen(Screen[None]):
         """Narrow the list (by category, tag, date, or text with the ids the index found)."""
         was_searching = self.model.searching
         self.model.set_filter(new, text_matches)
+        self.article_list.one_category = new.category is not None
         self._filter_changed(was_searching)
 
     def _narrow(self, **changes: object) -> None:
@@ -392,6 +393,7 @@ class ReaderScreen(Screen[None]):
         self.sidebar.categories.select("")
         was_searching = self.model.searching
         self.model.clear_filters()
+        self.article_list.one_category = False
         self._filter_changed(was_searching)
         if not quiet:
             self.notify("Filters cleared", timeout=2)

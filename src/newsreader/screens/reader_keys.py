@@ -61,7 +61,12 @@ READER_BINDINGS: list[BindingType] = [
     Binding("c", "panes('find_category')", "Find category", show=False, id="find_category"),
     Binding("t", "panes('toggle_sidebar')", "Sidebar", id="toggle_sidebar"),
     Binding(
-        "z", "panes('toggle_reading_mode')", "Reading mode", show=False, id="toggle_reading_mode"
+        "z",
+        "panes('toggle_reading_mode')",
+        "Reading mode",
+        show=False,
+        id="toggle_reading_mode",
+        tooltip="With no article open, the post under the cursor",
     ),
     Binding("r", "reload", "Reload", show=False, id="reload"),
     Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),

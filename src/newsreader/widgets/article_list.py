@@ -105,6 +105,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """What the pane says when there are no posts to list."""
     zone: reactive[tzinfo | None] = reactive(None, repaint=False, init=False)
     """The one zone every date is shown in, named in the border (None: each post's own)."""
+    one_category: reactive[bool] = reactive(False, repaint=False, init=False)
+    """Whether the list is narrowed to one category: its label is not repeated on each row."""
 
     @dataclass
     class Highlighted(Message):
@@ -313,6 +315,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self.refresh()
 
+    def watch_one_category(self) -> None:
+        """The title takes the label's room, or gives it back."""
+        self._strips.clear()
+        self.refresh()
+
     def watch_empty_message(self) -> None:
         """The message is only on screen when there are no posts."""
         if not self._posts:
@@ -447,16 +454,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_empty(self, y: int, width: int) -> Strip:
         style = self.get_visual_style().rich_style
-        if y != 0 or width <= 0:
+        message_style = self.get_visual_style("article-list--empty").rich_style
+        # Wrapped, not cut: at 80 columns an empty folder's message takes three lines.
+        message = Text(printable(self.empty_message), style=message_style, end="")
+        lines = list(message.wrap(self.app.console, width - 1)) if width > 1 else []
+        if y >= len(lines):
             return Strip.blank(width, style)
-        text = Text(
-            " " + printable(self.empty_message),
-            style=self.get_visual_style("article-list--empty").rich_style,
-            no_wrap=True,
-            end="",
-        )
-        text.truncate(width, overflow="ellipsis", pad=True)
-        return Strip(text.render(self.app.console), width)
+        line = Text(" ", style=message_style, end="") + lines[y]
+        line.truncate(width, overflow="ellipsis", pad=True)
+        return Strip(line.render(self.app.console), width)
 
     def set_marks(self, read_ids: AbstractSet[str] | None, starred_ids: AbstractSet[str]) -> None:
         """Which posts are read (None: no reading state, nothing shows as unread) and starred.
@@ -505,6 +511,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             opened=opened,
             unread=unread,
             starred=starred,
+            show_label=not self.one_category,
         )
 
     def _component_style(self, *component_classes: str) -> Style:

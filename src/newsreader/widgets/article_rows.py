@@ -2,7 +2,8 @@
 
 A row is the opened mark, the unread mark, the star, the date (in the list's one zone), the
 title (cut with an ellipsis by display width, so wide characters line up) and the category
-label, right-aligned; exactly as wide as the pane. The styles come from the list's component
+label, right-aligned (none while the list shows one category: the title takes its room);
+exactly as wide as the pane. The styles come from the list's component
 classes (``article-list--*``).
 """
 
@@ -73,12 +74,14 @@ def row_text(
     opened: bool = False,
     unread: bool = False,
     starred: bool = False,
+    show_label: bool = True,
 ) -> Text:
     """The row for ``post``, exactly ``width`` cells wide, styled as Rich text.
 
     ``labels`` maps category slugs to the label shown; ``highlight_terms`` are marked in the
     title; ``date_format`` is the strftime format of a wide date (None: YYYY-MM-DD HH:MM);
-    ``zone`` the zone dates are shown in (None: each post's own offset).
+    ``zone`` the zone dates are shown in (None: each post's own offset); ``show_label``
+    False gives the label's room to the title.
     """
     states = ("article-list--opened",) if opened else ()
     # The cursor comes last so its colours win on its row, over the date and label's.
@@ -96,7 +99,7 @@ def row_text(
     )
     space_left = width - GUTTER_WIDTH - len(date) - 1
     label_width = min(LABEL_MAX_WIDTH, max(0, (space_left - 1) // 4))
-    if label_width < LABEL_MIN_WIDTH:
+    if label_width < LABEL_MIN_WIDTH or not show_label:
         label_width = 0
     title_width = space_left - (label_width + 1 if label_width else 0)
 

@@ -1,6 +1,6 @@
 """The reader's panes and how they share the screen: sidebar | list over article.
 
-From :data:`WIDE_LAYOUT_COLUMNS` the list and the article stand side by side; below
+From :data:`WIDE_LAYOUT_COLUMNS` the list and the article stand side by side, in halves; below
 :data:`SIDEBAR_MIN_COLUMNS` the sidebar starts hidden, leaving room to read, until the user
 shows it with ``t``; below :data:`SHORT_LAYOUT_ROWS` a reading pane with nothing open takes
 only the rows of its hint, the list the rest; reading mode gives the article the whole screen.
@@ -77,7 +77,17 @@ class Panes(Horizontal):
         self.sidebar.categories.narrowing.focus()
 
     def toggle_reading_mode(self) -> None:
-        """Give the article the whole screen, or bring the panes back."""
+        """Give the article the whole screen, or bring the panes back.
+
+        With no article open it opens the post under the list's cursor, as enter does: an
+        empty pane alone on the screen left no key to press but z again. With no post
+        listed it says so and keeps the panes.
+        """
+        if not self.reading_mode and self.reading_pane.post is None:
+            if self.article_list.highlighted_post is None:
+                self.notify("Nothing to read: no post is listed.", timeout=3)
+                return
+            self.article_list.action_open()
         self.toggle_class("-reading")
         (self.reading_pane if self.reading_mode else self.article_list).focus()
 

@@ -22,7 +22,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
@@ -44,6 +43,7 @@ from newsreader.widgets.article_preparation import (
     prepare_article,
 )
 from newsreader.widgets.article_view import ArticleView
+from newsreader.widgets.key_scroll import KeyScroll
 
 WELCOME = Text.from_markup(
     "[b]No article open[/b]\n\n"
@@ -58,7 +58,7 @@ PREPARE_WAIT = 0.1
 __all__ = ["PREPARE_WAIT", "TIME_LIMIT", "ArticleView", "GoTo", "MatchPlace", "ReadingPane"]
 
 
-class ReadingPane(VerticalScroll, can_focus=True):
+class ReadingPane(KeyScroll, can_focus=True):
     """Shows one post: title, date, categories, tags, source, then the body.
 
     While `highlight_terms` holds search terms their matches are highlighted, and
