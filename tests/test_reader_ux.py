@@ -14,12 +14,10 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from newsreader.app import NewsReaderApp
 from newsreader.archive import DATE_SPEC_HELP
 from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.reader import ReaderScreen
-from newsreader.type_ahead import WAIT_LIMIT
 from tests.test_reader import (
     FIRST_TITLE,
     SECOND_TITLE,
@@ -234,19 +232,3 @@ def test_with_a_category_chosen_its_label_is_not_repeated_on_every_row() -> None
         assert rows(reader)[0].rstrip().endswith("technology")
 
     run(scenario, size=(200, 50))
-
-
-def test_a_key_lost_on_its_way_holds_the_keys_after_it_only_a_moment() -> None:
-    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
-        app = pilot.app
-        assert isinstance(app, NewsReaderApp)
-        lost = events.Key("z", "z")
-        assert not app._type_ahead.arrived(lost)  # sent off, and never handed to a widget
-        burst(pilot, "j", "j")
-        await pilot.pause(WAIT_LIMIT / 5)
-        assert reader.article_list.cursor == 0  # held behind the lost key
-        await pilot.pause(WAIT_LIMIT * 1.5)
-        await pilot.press("j")
-        await until(pilot, lambda: reader.article_list.cursor == 2, "both keys to move")
-
-    run(scenario)

@@ -37,8 +37,6 @@ class TypeAhead:
 
     def arrived(self, key: events.Key) -> bool:
         """A key from the terminal: False to let the app hand it on now, True when it is held."""
-        if self._on_its_way is not None and time.monotonic() - self._started > WAIT_LIMIT:
-            self._done()  # lost on its way (its widget removed): the keyboard must not stay held
         if key is self._released:
             self._released = None
         elif self._on_its_way is not None or self._held:
