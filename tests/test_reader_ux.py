@@ -1,5 +1,5 @@
 """Pilot tests of what a new user meets first: keys pressed in quick bursts, reading mode with
-nothing open, the date dialog typed in one go, text at 80 columns and the list at 200.
+nothing open, text at 80 columns and the list at 200.
 
 A burst is keys posted to the app all at once, before it has painted or answered any of
 them, as a terminal delivers keys typed faster than a frame; ``pilot.press`` instead waits
@@ -15,14 +15,12 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from newsreader.archive import DATE_SPEC_HELP
-from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.help import HelpScreen
 from newsreader.screens.reader import ReaderScreen
 from tests.test_reader import (
     FIRST_TITLE,
     SECOND_TITLE,
     article_title,
-    filter_by_date,
     flat,
     inner_text,
     notifications,
@@ -32,7 +30,6 @@ from tests.test_reader import (
     rows,
     run,
     screen_text,
-    status,
     type_text,
     until,
 )
@@ -125,42 +122,6 @@ def test_z_with_no_post_listed_says_so_and_keeps_the_list() -> None:
         assert not reader.panes.reading_mode
         assert "Articles" in screen_text(pilot)
         assert "Nothing to read: no post is listed." in notifications(pilot)
-
-    run(scenario)
-
-
-def test_the_date_dialog_typed_in_one_burst_acts_on_what_was_typed() -> None:
-    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
-        await filter_by_date(pilot, reader, "2023-03")
-        filtered = status(reader)
-        assert filtered.startswith("date 2023-03")
-        burst(pilot, "d", "d")
-        burst(pilot, "ctrl+u", None)
-        burst_text(pilot, "2023-13")
-        burst(pilot, "enter", "\r")
-        await until(pilot, lambda: "2023-13" in screen_text(pilot), "the typing to show")
-        assert isinstance(pilot.app.screen, DateFilterScreen), "enter closed the dialog"
-        assert "2023-13" in pilot.app.screen.query_one("#date-error").render().plain
-        await pilot.press("escape")
-        assert status(reader) == filtered
-        # Typed in one burst, a good date is applied as typed.
-        burst(pilot, "d", "d")
-        burst(pilot, "ctrl+u", None)
-        burst_text(pilot, "2022-03")
-        burst(pilot, "enter", "\r")
-        await until(pilot, lambda: status(reader).startswith("date 2022-03"), "the new date")
-        assert pilot.app.screen is reader
-
-    run(scenario)
-
-
-def test_a_search_typed_in_one_burst_goes_to_the_search_bar() -> None:
-    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
-        burst(pilot, "slash", "/")
-        burst_text(pilot, "quarterly")  # q would quit, if it reached the list
-        await until(pilot, lambda: reader.search_bar.value == "quarterly", "the search typed")
-        assert pilot.app.is_running
-        assert pilot.app.focused is reader.search_bar
 
     run(scenario)
 

@@ -1,5 +1,4 @@
-"""The Textual application: builds the reader screen and the command palette, and passes
-keys through the type-ahead; nothing else."""
+"""The Textual application: builds the reader screen and the command palette, nothing else."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from functools import partial
 from pathlib import Path, PurePath
 from typing import ClassVar
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -24,7 +22,6 @@ from newsreader.resources import styles_dir
 from newsreader.screens.keymap import binding_keys, check_keymap, key_label
 from newsreader.screens.messages import ArticleSortChanged
 from newsreader.screens.reader import ReaderScreen
-from newsreader.type_ahead import TypeAhead
 from newsreader.widgets.category_list import CategoryList
 
 STYLESHEETS = ("app.tcss", "article_list.tcss", "reading_pane.tcss")
@@ -87,7 +84,6 @@ class NewsReaderApp(App[None]):
         prepare_workers()
         self.root = root
         self.options = options or LoadOptions()
-        self._type_ahead = TypeAhead(self)
         self._held_notifications: list[Callable[..., None]] = []
         """Notifications raised while a dialog was open, shown when it closes."""
         if settings is None:
@@ -109,18 +105,6 @@ class NewsReaderApp(App[None]):
         self._applying_settings = False
         if self.keymap:
             self.set_keymap(self.keymap)
-
-    async def on_event(self, event: events.Event) -> None:
-        """Keys go through the type-ahead, so a burst acts as the same keys typed slowly."""
-        if not isinstance(event, events.Key):
-            await super().on_event(event)
-        elif event.is_forwarded:  # back up from the focused widget: the bindings run now
-            await super().on_event(event)
-            self._type_ahead.returned(event)
-        elif not self._type_ahead.arrived(event):
-            await super().on_event(event)
-            if not event.is_forwarded:  # a priority binding took it
-                self._type_ahead.returned(event)
 
     def notify(
         self,
