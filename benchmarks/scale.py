@@ -63,22 +63,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--posts", type=run.sizes_argument, default=list(run.DEFAULT_SIZES))
     parser.add_argument("--keep", type=Path, help="keep the archives here, reusing them")
     parser.add_argument("--json", type=Path, help="also write every figure here, as JSON")
+    parser.add_argument(
+        "--home",
+        type=Path,
+        help="one size only: the scratch home to use and keep; when its index is already "
+        "built (a long first build, done and timed apart), the floor and the build are skipped",
+    )
+    parser.add_argument(
+        "--table", type=Path, nargs="+", help="print the table of earlier --json files"
+    )
     parser.add_argument("--keys", type=Path, help=argparse.SUPPRESS)  # the keys' child
     args = parser.parse_args(argv)
     if args.keys is not None:
         print(json.dumps(asyncio.run(measure_keys(args.keys))))
         return 0
+    if args.table:
+        saved = [column for path in args.table for column in json.loads(path.read_text())]
+        print_table([(int(size), figures) for size, figures in saved])
+        return 0
+    if args.home is not None and len(args.posts) != 1:
+        parser.error("--home takes one size")
     columns = []
     for size in args.posts:
         with (
             tempfile.TemporaryDirectory(prefix=f"newsreader-scale-{size}-") as scratch,
             run.prepared_archive(size, args.keep) as root,
         ):
-            columns.append((size, measure_size(root, Path(scratch), size)))
+            home = Path(scratch) if args.home is None else args.home
+            columns.append((size, measure_size(root, home, size)))
         if args.json is not None:  # after each size: a long run keeps what it measured
             args.json.write_text(json.dumps(columns, ensure_ascii=False, indent=1))
-    Console().print(table(columns))
+    print_table(columns)
     return 0
+
+
+def print_table(columns: list[tuple[int, dict[str, Any]]]) -> None:
+    # Wide enough for a column per size on one line each, in a file as on a terminal.
+    Console(width=max(100, 60 + 18 * len(columns))).print(table(columns))
 
 
 def scratch_env(scratch: Path) -> dict[str, str]:
@@ -95,6 +116,20 @@ def scratch_env(scratch: Path) -> dict[str, str]:
 def measure_size(root: Path, scratch: Path, size: int) -> dict[str, Any]:
     env = scratch_env(scratch)
     figures: dict[str, Any] = {"load_average": [os.getloadavg()[0]]}
+    cache = scratch / "xdg_cache_home"
+    if cache.is_dir() and any(cache.rglob("*.sqlite3")):
+        run.log(size, "the index is built: floor and cold build skipped")
+    else:
+        measure_build(root, env, size, figures)
+    figures["index_mb"] = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 1e6
+    measure_use(root, scratch, env, size, figures)
+    figures["load_average"].append(os.getloadavg()[0])
+    return figures
+
+
+def measure_build(root: Path, env: dict[str, str], size: int, figures: dict[str, Any]) -> None:
+    """The bytes-read floor from disk, then a cold ``newsreader index`` with the files
+    dropped from the page cache again."""
     run.log(size, "the bytes-read floor, from disk")
     files = index_bench._list_files(root)
     dropped = index_bench._drop_from_page_cache(files)
@@ -117,9 +152,12 @@ def measure_size(root: Path, scratch: Path, size: int) -> dict[str, Any]:
     figures["build_s"] = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures["build_cpu_s"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    cache = scratch / "xdg_cache_home"
-    figures["index_mb"] = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 1e6
 
+
+def measure_use(
+    root: Path, scratch: Path, env: dict[str, str], size: int, figures: dict[str, Any]
+) -> None:
+    """Warm starts, keys and commands on the built index."""
     run.log(size, "warm starts of the reader")
     starts = [reader_start(root, env, size) for _ in range(3)][1:]
     figures["first_rows_s"] = statistics.median(start[0] for start in starts)
@@ -138,8 +176,6 @@ def measure_size(root: Path, scratch: Path, size: int) -> dict[str, Any]:
 
     run.log(size, "the command line")
     _, figures["cli"] = cli_bench._measure(root, scratch, runs=3)
-    figures["load_average"].append(os.getloadavg()[0])
-    return figures
 
 
 def reader_start(root: Path, env: dict[str, str], size: int) -> tuple[float, float, int]:
@@ -214,12 +250,18 @@ def table(columns: list[tuple[int, dict[str, Any]]]) -> Table:
         return lambda figures: f"{figures['cli'][name][0]:.2f}"
 
     lines: list[tuple[str, Any, str]] = [
-        ("archive MB", lambda f: f"{f['bytes'] / 1e6:,.0f}", ""),
-        ("bytes-read floor s", lambda f: f"{f['floor_s']:.1f} ({f['floor_from']})", ""),
+        ("archive MB", lambda f: f"{f['bytes'] / 1e6:,.0f}" if "bytes" in f else "", ""),
+        (
+            "bytes-read floor s",
+            lambda f: f"{f['floor_s']:.1f} ({f['floor_from']})" if "floor_s" in f else "apart",
+            "",
+        ),
         (
             "cold build s (× floor; CPU s)",
             lambda f: (
                 f"{f['build_s']:.1f} ({f['build_s'] / f['floor_s']:.1f}×; {f['build_cpu_s']:.0f})"
+                if "build_s" in f
+                else "apart"
             ),
             "≤ 3× floor",
         ),
