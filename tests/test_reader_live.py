@@ -243,10 +243,8 @@ def test_a_deleted_file_leaves_the_list(tmp_path: Path) -> None:
     start(tmp_path, scenario)
 
 
-def test_a_file_rewritten_in_place_is_seen_at_the_next_full_check(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_archive(tmp_path, 5)
+def counted_refreshes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one at each refresh of any index (a stat of every file)."""
     refreshes: list[int] = []
     real_refresh = ArchiveIndex.refresh
 
@@ -255,6 +253,14 @@ def test_a_file_rewritten_in_place_is_seen_at_the_next_full_check(
         return real_refresh(index, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ArchiveIndex, "refresh", counting)
+    return refreshes
+
+
+def test_a_file_rewritten_in_place_is_seen_at_the_next_full_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_archive(tmp_path, 5)
+    refreshes = counted_refreshes(monkeypatch)
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         started = len(refreshes)
@@ -286,14 +292,7 @@ def test_a_warm_start_lists_without_a_stat_of_every_file_and_the_first_look_chec
     path = tmp_path / "_posts" / "2022-01-05-post-0004.md"
     path.write_text(path.read_text().replace("Post 0004", "Post 0004, corrected"))
     settle(tmp_path)  # rewritten in place while the reader was closed: no folder changed
-    refreshes: list[int] = []
-    real_refresh = ArchiveIndex.refresh
-
-    def counting(index: ArchiveIndex, *args: object, **kwargs: object) -> object:
-        refreshes.append(1)
-        return real_refresh(index, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ArchiveIndex, "refresh", counting)
+    refreshes = counted_refreshes(monkeypatch)
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         assert refreshes == []  # listed from the index as the last visit left it
