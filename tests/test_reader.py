@@ -77,7 +77,13 @@ def run(
         async with app.run_test(size=size) as pilot:
             reader = app.screen_stack[0]
             assert isinstance(reader, ReaderScreen)
-            await until(pilot, lambda: not reader.model.loading, "the archive to load")
+            # Loaded, and the sidebar's refresh, deferred a moment after the whole archive
+            # arrives, shown: a user sees both within a frame or two.
+            await until(
+                pilot,
+                lambda: not reader.model.loading and not reader.sidebar.pending,
+                "the archive to load",
+            )
             await scenario(pilot, reader)
 
     asyncio.run(main())

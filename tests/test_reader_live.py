@@ -65,14 +65,16 @@ def start(root: Path, scenario: Scenario, *, wait: bool = True) -> None:
             reader = app.screen_stack[0]
             assert isinstance(reader, ReaderScreen)
             if wait:
-                await until(pilot, lambda: not reader.model.loading, "the archive to load")
+                await loaded(pilot, reader)
             await scenario(pilot, reader)
 
     asyncio.run(main())
 
 
 async def loaded(pilot: Pilot[None], reader: ReaderScreen) -> None:
-    await until(pilot, lambda: not reader.model.loading, "the archive to load")
+    await until(
+        pilot, lambda: not reader.model.loading and not reader.sidebar.pending, "the archive"
+    )
 
 
 # --- a warm start ------------------------------------------------------------------------
