@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -668,19 +669,25 @@ if __name__ == "__main__":
 """
 
 
-def test_two_programs_refresh_one_index_at_once(
-    tmp_path: Path, cache: Path, options: LoadOptions
-) -> None:
+def three_hundred_posts(tmp_path: Path, body: Callable[[int], str]) -> Path:
+    """An archive of 300 posts at rest, post ``n`` with ``body(n)``."""
     root = tmp_path / "archive"
     (root / "_posts").mkdir(parents=True)
     for number in range(300):
         (root / "_posts" / f"2022-01-01-{number:03d}.md").write_text(
-            post_text(f"Post {number}", "word " * 200), encoding="utf-8"
+            post_text(f"Post {number}", body(number)), encoding="utf-8"
         )
     settle(root)
+    return root
+
+
+def start_two_programs(
+    tmp_path: Path, script_text: str, root: Path, cache: Path
+) -> list[subprocess.Popen[str]]:
+    """Two other programs running ``script_text`` on the archive and cache, started now."""
     script = tmp_path / "two.py"
-    script.write_text(_TWO_PROGRAMS, encoding="utf-8")
-    programs = [
+    script.write_text(script_text, encoding="utf-8")
+    return [
         subprocess.Popen(
             [sys.executable, str(script), str(root), str(cache)],
             stdout=subprocess.PIPE,
@@ -689,13 +696,25 @@ def test_two_programs_refresh_one_index_at_once(
         )
         for _ in range(2)
     ]
+
+
+def assert_each_printed(programs: list[subprocess.Popen[str]], line: str, timeout: float) -> None:
+    """Both programs ended well, each printing ``line``."""
+    outputs = [program.communicate(timeout=timeout) for program in programs]
+    for program, (out, err) in zip(programs, outputs, strict=True):
+        assert program.returncode == 0, err
+        assert out.strip() == line
+
+
+def test_two_programs_refresh_one_index_at_once(
+    tmp_path: Path, cache: Path, options: LoadOptions
+) -> None:
+    root = three_hundred_posts(tmp_path, lambda _: "word " * 200)
+    programs = start_two_programs(tmp_path, _TWO_PROGRAMS, root, cache)
     with open_index(root, cache, options) as index:
         index.refresh()
         mine = len(index.posts())
-    outputs = [program.communicate(timeout=60) for program in programs]
-    for program, (out, err) in zip(programs, outputs, strict=True):
-        assert program.returncode == 0, err
-        assert out.strip() == "300 300 []"
+    assert_each_printed(programs, "300 300 []", timeout=60)
     assert mine == 300
 
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_index import REPO, copy_archive, post_text, settle
+from test_index import (
+    REPO,
+    assert_each_printed,
+    copy_archive,
+    post_text,
+    settle,
+    start_two_programs,
+    three_hundred_posts,
+)
 
 from newsreader.archive import LoadOptions, SearchTerms, load_archive
 from newsreader.archive.index import ArchiveIndex
@@ -248,33 +254,14 @@ if __name__ == "__main__":
 def test_two_programs_building_one_index_with_shard_processes_end_exact(
     tmp_path: Path, cache: Path, options: LoadOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "archive"
-    (root / "_posts").mkdir(parents=True)
-    for number in range(300):
-        (root / "_posts" / f"2022-01-01-{number:03d}.md").write_text(
-            post_text(f"Post {number}", f"港口 {number} " * 50), encoding="utf-8"
-        )
-    settle(root)
-    script = tmp_path / "two.py"
-    script.write_text(_TWO_PROGRAMS, encoding="utf-8")
-    programs = [
-        subprocess.Popen(
-            [sys.executable, str(script), str(root), str(cache)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    root = three_hundred_posts(tmp_path, lambda number: f"港口 {number} " * 50)
+    programs = start_two_programs(tmp_path, _TWO_PROGRAMS, root, cache)
     monkeypatch.setattr(index_shard_processes, "PROCESSES_FROM", 1)
     monkeypatch.setattr(index_workers, "BATCH", 40)
     with open_index(root, cache, options) as index:
         index.refresh(workers=1)
         mine = len(index.search(SearchTerms.parse("港口")))
-    outputs = [program.communicate(timeout=120) for program in programs]
-    for program, (out, err) in zip(programs, outputs, strict=True):
-        assert program.returncode == 0, err
-        assert out.strip() == "300 300 []"
+    assert_each_printed(programs, "300 300 []", timeout=120)
     assert mine == 300
     assert_texts_exact(root, cache)
 
