@@ -158,8 +158,7 @@ class ReaderScreen(Screen[None]):
         elif isinstance(event, Progress):
             self.status_line.progress(event.done, event.total)
             self.model.files_read = (event.done, event.total)
-            status = self.model.status()
-            self.status_line.show(status.filters, status.shown, status.total)
+            self._show_status()
         else:
             self._take_batch(event)
 
@@ -202,8 +201,7 @@ class ReaderScreen(Screen[None]):
         article_list.border_title = "Articles" + (
             "" if order is SortOrder.NEWEST else f" · {order.label}"
         )
-        status = model.status()
-        self.status_line.show(status.filters, status.shown, status.total)
+        self._show_status()
         self.status_line.show_position(article_list.cursor, len(model.visible))
         pane = self.reading_pane
         if model.open_post is None and pane.post is not None:
@@ -215,11 +213,14 @@ class ReaderScreen(Screen[None]):
             else:
                 pane.show_message(model.empty_message())
 
+    def _show_status(self) -> None:
+        status = self.model.status()
+        self.status_line.show(status.filters, status.shown, status.total)
+
     def set_filter(self, new: Filter, text_matches: set[str] | None = None) -> None:
         """Narrow the list (by category, tag, date, or text with the ids the index found)."""
         was_searching = self.model.searching
         self.model.set_filter(new, text_matches)
-        self.article_list.one_category = new.category is not None
         self._filter_changed(was_searching)
 
     def _narrow(self, **changes: object) -> None:
@@ -228,6 +229,7 @@ class ReaderScreen(Screen[None]):
     def _filter_changed(self, was_searching: bool) -> None:
         searching = self.model.searching
         self.reading_pane.highlight_terms = self.model.filter.terms.required
+        self.article_list.one_category = self.model.filter.category is not None
         if searching and not was_searching:
             cursor_post = self.article_list.highlighted_post
             self._before_search = None if cursor_post is None else cursor_post.id
@@ -393,7 +395,6 @@ class ReaderScreen(Screen[None]):
         self.sidebar.categories.select("")
         was_searching = self.model.searching
         self.model.clear_filters()
-        self.article_list.one_category = False
         self._filter_changed(was_searching)
         if not quiet:
             self.notify("Filters cleared", timeout=2)
