@@ -88,14 +88,13 @@ def test_a_warm_start_shows_the_newest_posts_first_and_keys_work_before_the_rest
 
     monkeypatch.setattr(feed_module, "FIRST_BATCH", 5)
     release = threading.Event()
-    real_posts = ArchiveIndex.posts
+    real_archive = ArchiveIndex.archive
 
-    def slow_posts(index: ArchiveIndex, ids: object = None) -> object:
-        if ids is None:
-            release.wait(10)  # all posts arrive only when the test says so
-        return real_posts(index, ids)  # type: ignore[arg-type]
+    def slow_archive(index: ArchiveIndex) -> object:
+        release.wait(10)  # all posts arrive only when the test says so
+        return real_archive(index)
 
-    monkeypatch.setattr(ArchiveIndex, "posts", slow_posts)
+    monkeypatch.setattr(ArchiveIndex, "archive", slow_archive)
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         await until(pilot, lambda: reader.article_list.posts, "the first posts")

@@ -98,7 +98,7 @@ def fetch_posts(
     def fallback(archive: Archive) -> tuple[list[Post], dict[str, str]]:
         terms = query.terms
         matches = {post.id for post in archive.posts if terms.matches(search_text(post))}
-        return archive.filter(query, matches if terms else None), archive.labels
+        return list(archive.filter(query, matches if terms else None)), archive.labels
 
     root, (posts, labels) = _answer(path, options, ask, fallback)
     if unread or starred:

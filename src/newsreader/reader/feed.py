@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsreader.archive import Archive, LoadOptions, Post, Problem, SearchTerms
+from newsreader.archive import Archive, Filter, LoadOptions, Post, Problem, SearchTerms
 from newsreader.archive.index import ArchiveIndex
 from newsreader.reader.watch import watch_archive, watching_enabled
 
@@ -57,7 +57,8 @@ class Batch:
     """True when the start (or a look) is over: the archive is whole."""
     removed: tuple[str, ...] = ()
     archive: Archive | None = None
-    """The whole archive, built from ``posts`` in the worker (``replace`` only)."""
+    """The whole archive after the batch, read from the index in the worker: it replaces
+    the screen's (``posts`` and ``removed`` then only say what changed)."""
     expected: int = 0
     """How many posts the archive holds when ``posts`` are only the newest of them."""
     skipped: list[Problem] | None = None
@@ -213,18 +214,18 @@ class ArchiveFeed:
             self.first_painted.wait(FIRST_PAINT_WAIT)
         if cancelled():
             return  # the screen is closing (its index with it) or loading again
-        posts = index.posts()
+        archive = index.archive()
         if cancelled():
             return
-        if posts:
-            archive = Archive(self.root.resolve(), posts)
-            archive.categories()  # sorted and indexed here, off the UI thread
+        indexed = archive is not None and len(archive) > 0
+        if archive is not None and indexed:
+            _prepare(archive)
             # A warm start trusts the index while no folder changed since its last complete
             # refresh (a stat each) and leaves the stat of every file (most of a second at
             # 100,000 posts) to the first look, a few seconds on: the list is whole at once,
             # and a file rewritten in place meanwhile is still found then.
             settled = index.unchanged_since_last_refresh()
-            batch = Batch(posts, replace=True, finished=settled, archive=archive)
+            batch = Batch([], replace=True, finished=settled, archive=archive)
             if settled:
                 self._fully_checked = -FULL_CHECK_SECONDS
                 emit(_with_problems(batch, index))
@@ -234,7 +235,7 @@ class ArchiveFeed:
 
         def progress(done: int, total: int) -> None:
             emit(Progress(done, total))
-            if not posts and time.monotonic() - building.shown_at > building.pause:
+            if not indexed and time.monotonic() - building.shown_at > building.pause:
                 part, building.last_row = index.posts_written_after(building.last_row)
                 if part:
                     emit(Batch(part, replace=not building.ids, finished=False))
@@ -247,30 +248,38 @@ class ArchiveFeed:
             return
         for notice in result.notices:
             emit(Notice(notice))
-        if not posts and not building.ids:
-            batch = Batch(index.posts(), replace=True, finished=True)
-        elif not posts:
-            batch = self._exact(index, building)
+        if not indexed:
+            # Built now: the whole index, served from it (the parts sent were held in memory).
+            batch = Batch([], replace=True, finished=True, archive=self._whole(index))
         else:
-            changed = index.posts([*result.added, *result.changed])
-            batch = Batch(changed, replace=False, removed=result.removed, finished=True)
+            batch = self._changes(index, result.added, result.changed, result.removed)
         emit(_with_problems(batch, index))
         # A terminal closed under the reader never closes the index: keep its next start fast.
         index.save_snapshot()
 
-    @staticmethod
-    def _exact(index: ArchiveIndex, building: _BuildShown) -> Batch:
-        """The parts sent, made exact: what was written since, less what left meanwhile
-        (and anything the row numbers missed, should the index have been rebuilt)."""
-        rest, _ = index.posts_written_after(building.last_row)
-        building.ids.update(post.id for post in rest)
-        indexed = index.search(SearchTerms())
-        missing = [post_id for post_id in indexed if post_id not in building.ids]
+    def _whole(self, index: ArchiveIndex) -> Archive:
+        archive = index.archive() or Archive(self.root.resolve())
+        _prepare(archive)
+        return archive
+
+    def _changes(
+        self,
+        index: ArchiveIndex,
+        added: tuple[str, ...],
+        changed: tuple[str, ...],
+        removed: tuple[str, ...],
+        *,
+        arrived: int = 0,
+    ) -> Batch:
+        """The posts a refresh added, changed and removed, with the whole archive after it:
+        the screen swaps it in and tells the open article and the search of the changes."""
         return Batch(
-            [*rest, *index.posts(missing)] if missing else rest,
+            index.posts([*added, *changed]),
             replace=False,
-            removed=tuple(post_id for post_id in building.ids if post_id not in indexed),
+            removed=removed,
             finished=True,
+            archive=self._whole(index),
+            arrived=arrived,
         )
 
     def look(self, cancelled: Callable[[], bool], *, changed: bool = False) -> Batch | None:
@@ -290,16 +299,18 @@ class ArchiveFeed:
         result = index.refresh(cancelled=cancelled)
         if cancelled() or not result.has_changes:
             return None
-        batch = Batch(
-            index.posts([*result.added, *result.changed]),
-            replace=False,
-            removed=result.removed,
-            finished=True,
-            arrived=len(result.added),
+        batch = self._changes(
+            index, result.added, result.changed, result.removed, arrived=len(result.added)
         )
         batch = _with_problems(batch, index, scan=False)
         index.save_snapshot()
         return batch
+
+
+def _prepare(archive: Archive) -> None:
+    """Index and count the archive here, off the UI thread (a second at a million posts)."""
+    archive.categories()
+    archive.day_counts(archive.filter(Filter()))
 
 
 def _with_problems(batch: Batch, index: ArchiveIndex, *, scan: bool = True) -> Batch:

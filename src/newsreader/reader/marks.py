@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from newsreader.archive import Post
+from newsreader.archive import Archive, Post
 from newsreader.state import ReadingState, UndoToken
 
 
@@ -29,6 +29,11 @@ class ReadMarks:
         for post in posts:
             _put(self.read_ids, post.id, post.id in read)
             _put(self.starred_ids, post.id, post.id in starred)
+
+    def learn_archive(self, archive: Archive) -> None:
+        """Look up the marks of every post of a newly loaded archive (after :meth:`forget`)."""
+        self.read_ids.update(self.state.marked_ids_in(archive, "read"))
+        self.starred_ids.update(self.state.marked_ids_in(archive, "starred"))
 
     def forget(self) -> None:
         """Drop every known mark (before the archive is loaded again).

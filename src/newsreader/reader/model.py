@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from enum import Enum
@@ -30,10 +31,13 @@ from functools import cached_property
 from pathlib import Path
 
 from newsreader.archive import (
+    DRAFT,
+    UNPUBLISHED,
     Archive,
     Filter,
     LoadOptions,
     Post,
+    PostList,
     Problem,
     SortOrder,
     load_post,
@@ -118,7 +122,7 @@ class ReaderModel:
         self.files_read: tuple[int, int] | None = None
         """While the index is built: how many of how many files it has read."""
         self.open_post: Post | None = None
-        self.visible: list[Post] = []
+        self.visible: PostList = self.archive.posts
         """The posts listed, in :attr:`sort_order`: the archive through the filter, view and
         marks."""
         self._kept_id: str | None = None
@@ -135,28 +139,25 @@ class ReaderModel:
 
     def update(self) -> None:
         """Filter the archive again (after any change of posts, filter, view or marks)."""
-        view, query = self.view, self.filter
+        view, query, only = self.view, self.filter, 0
         if view is View.DRAFTS:
-            query = replace(query, drafts=True)
+            query, only = replace(query, drafts=True), DRAFT
         elif view is View.UNPUBLISHED:
-            query = replace(query, unpublished=True)
-        posts = self.archive.filter(query, self._matches())
-        if view is View.DRAFTS:
-            posts = [post for post in posts if post.draft]
-        elif view is View.UNPUBLISHED:
-            posts = [post for post in posts if not post.published]
+            query, only = replace(query, unpublished=True), UNPUBLISHED
+        posts = self.archive.filter(query, self._matches(), only_hidden=only)
         marks = self.marks
         if marks is not None and (view in (View.UNREAD, View.STARRED) or self.unread_only):
             starred, read, kept = marks.starred_ids, marks.read_ids, self._kept_id
-            posts = [
-                post
-                for post in posts
-                if post.id == kept
-                or (
-                    (self.view is not View.STARRED or post.id in starred)
-                    and (not self._unread_view or post.id not in read)
+            starred_only, unread_only = view is View.STARRED, self._unread_view
+            posts = posts.where(
+                lambda post_id: (
+                    post_id == kept
+                    or (
+                        (not starred_only or post_id in starred)
+                        and (not unread_only or post_id not in read)
+                    )
                 )
-            ]
+            )
         self.visible = self.archive.sort(posts, self.sort_order)
 
     def _matches(self) -> set[str] | None:
@@ -277,20 +278,8 @@ class ReaderModel:
             self.update()
 
     def position(self, post: Post | None) -> int | None:
-        """The row of ``post`` among the visible posts, or None.
-
-        The row found last is tried first: a scan of 100,000 posts is most of 5 ms.
-        """
-        if post is None:
-            return None
-        visible, hint = self.visible, self._row_hint
-        if hint < len(visible) and visible[hint].id == post.id:
-            return hint
-        for row, candidate in enumerate(visible):
-            if candidate.id == post.id:
-                self._row_hint = row
-                return row
-        return None
+        """The row of ``post`` among the visible posts, or None."""
+        return None if post is None else self.visible.index_of(post.id)
 
     def neighbour(self, step: int, cursor: int) -> Post | None:
         """The post ``step`` rows from the open one; with none open (or it left the list),
@@ -304,21 +293,21 @@ class ReaderModel:
     def next_unread(self, cursor: int) -> Post | None:
         """The first unread post below the open one (from row ``cursor`` with none open)."""
         row = self.position(self.open_post)
-        start = cursor if row is None else row + 1
-        marks = self.marks
-        for post in self.visible[start:]:
-            if marks is None or post.id not in marks.read_ids:
-                return post
-        return None
+        return self._first_unread(cursor if row is None else row + 1)
 
     def first_unread(self) -> Post | None:
         """The first unread post from the top, the open one aside: where "next unread" wraps
         to once none is left below."""
-        marks, opened = self.marks, self.open_post
-        opened_id = None if opened is None else opened.id
-        for post in self.visible:
-            if (marks is None or post.id not in marks.read_ids) and post.id != opened_id:
-                return post
+        opened = self.open_post
+        return self._first_unread(0, None if opened is None else opened.id)
+
+    def _first_unread(self, start: int, besides: str | None = None) -> Post | None:
+        visible, marks = self.visible, self.marks
+        read: AbstractSet[str] = frozenset() if marks is None else marks.read_ids
+        for row in range(max(start, 0), len(visible)):  # ids only: no Post made per row
+            post_id = visible.id_at(row)
+            if post_id not in read and post_id != besides:
+                return visible[row]
         return None
 
     def with_body(self, post: Post) -> Post:
@@ -356,7 +345,8 @@ class ReaderModel:
         marks = self.marks
         if marks is None:
             return []
-        return [post for post in self.visible if post.id not in marks.read_ids]
+        read = marks.read_ids
+        return list(self.visible.where(lambda post_id: post_id not in read))
 
     # --- posts from the feed -------------------------------------------------------------
 
@@ -364,15 +354,19 @@ class ReaderModel:
         """Take in a batch of posts read from the index."""
         was_loading = self.loading
         self.expected = batch.expected
-        if batch.replace:
-            self.archive = batch.archive or Archive(self.root, batch.posts)
-            if self.marks is not None:
-                self.marks.forget()
+        if batch.archive is not None:
+            self.archive = batch.archive
+        elif batch.replace:
+            self.archive = Archive(self.root, batch.posts)
         else:
             self.archive.remove(batch.removed)
             self.archive.add(batch.posts)
         if self.marks is not None:
-            self.marks.learn(batch.posts)
+            if batch.replace:
+                self.marks.forget()
+                self.marks.learn_archive(self.archive)
+            else:
+                self.marks.learn(batch.posts)
         if batch.skipped is not None:
             self.archive.skipped = batch.skipped
         if batch.scan_problems is not None:

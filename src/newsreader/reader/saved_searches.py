@@ -264,7 +264,7 @@ class SearchMatches:
                 found[search.name] = []
                 continue
             ids = text_matches.get(search.text, set()) if search.text else None
-            found[search.name] = [post.id for post in archive.filter(query, ids)]
+            found[search.name] = archive.filter(query, ids).ids()
         self._ids = found
 
     def counts(

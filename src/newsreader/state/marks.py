@@ -11,13 +11,24 @@ read or wrote.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Literal, NamedTuple
+from collections.abc import Container, Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from typing import Literal, NamedTuple, Protocol
 
 from newsreader.archive.post import Post
 
 Flag = Literal["read", "starred"]
 """The two marks a post can carry."""
+
+
+class LoadedPosts(Protocol):
+    """The archive as :meth:`MarkTable.ids_in` asks it (``Archive`` is one)."""
+
+    def __contains__(self, post_id: object) -> bool: ...
+
+    def posts_with_ids(self, post_ids: Iterable[str]) -> list[Post]: ...
+
+    def posts_named(self, urls: AbstractSet[str], titles: AbstractSet[str]) -> list[Post]: ...
 
 
 class Mark(NamedTuple):
@@ -103,18 +114,46 @@ class MarkTable:
                 return rows[key]
         return None
 
-    def ids(self, posts: Iterable[Post], flag: Flag) -> set[str]:
+    def ids_in(self, archive: LoadedPosts, flag: Flag) -> set[str]:
+        """:meth:`ids` of every post of ``archive``, asking it only for the posts that can
+        carry a mark: those with a row of their own, and those named as a flagged row of a
+        post not loaded is (its source address or title). A million posts are never walked.
+        """
+        position = Mark._fields.index(flag)
+        rows = self.rows
+        if not any(row[position] for row in rows.values()):
+            return set()
+        # A post's own row decides for it unless that row has a source address, which may
+        # no longer be the post's: either way the post is needed only then, or if flagged.
+        own = [
+            post_id
+            for post_id, row in rows.items()
+            if (row[position] or row.source_url) and post_id in archive
+        ]
+        moved = [row for row in rows.values() if row[position] and row.post not in archive]
+        candidates = archive.posts_with_ids(own)
+        if moved:
+            urls = {row.source_url for row in moved if row.source_url}
+            titles = {row.title for row in moved if row.title}
+            candidates += archive.posts_named(urls, titles)
+        return self.ids(candidates, flag, loaded=archive)
+
+    def ids(
+        self, posts: Iterable[Post], flag: Flag, *, loaded: Container[str] | None = None
+    ) -> set[str]:
         """Ids of the posts whose ``flag`` is set: :meth:`find` inlined, for 100,000 posts.
 
         A row found by source address or title and date counts only when its own post is not
-        among ``posts``: that post is loaded, so the row is its own, not one that moved.
+        ``loaded`` (by default: among ``posts``): that post is loaded, so the row is its own,
+        not one that moved.
         """
         position = Mark._fields.index(flag)
         rows, by_url, by_title = self.rows, self.by_url, self.by_title
         if not any(row[position] for row in rows.values()):
             return set()  # nothing starred yet (or read): no walk over 100,000 posts
         posts = posts if isinstance(posts, (list, tuple)) else list(posts)
-        loaded = {post.id for post in posts}
+        if loaded is None:
+            loaded = {post.id for post in posts}
         found: set[str] = set()
         for post in posts:
             row = rows.get(post.id)

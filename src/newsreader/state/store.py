@@ -19,7 +19,7 @@ from newsreader import locations
 from newsreader.archive.post import Post
 from newsreader.state.errors import StateError, reason
 from newsreader.state.exchange import ImportResult, export_marks, merge_marks, read_export
-from newsreader.state.marks import Flag, Mark, MarkTable, changed_row
+from newsreader.state.marks import Flag, LoadedPosts, Mark, MarkTable, changed_row
 from newsreader.state.salvage import Damaged, is_damage, move_aside, salvage_rows
 from newsreader.state.schema import REPLACE, SCHEMA, SCHEMA_VERSION, SELECT, row_mark
 
@@ -225,6 +225,11 @@ class ReadingState:
         """Ids of the starred posts (one query at most, then in-memory matching)."""
         with self._lock:
             return self._marks().ids(posts, "starred")
+
+    def marked_ids_in(self, archive: LoadedPosts, flag: Flag) -> set[str]:
+        """Ids of the posts of ``archive`` with ``flag`` set, without walking every post."""
+        with self._lock:
+            return self._marks().ids_in(archive, flag)
 
     # --- writing ---------------------------------------------------------------------------
 

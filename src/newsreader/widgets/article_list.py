@@ -281,6 +281,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         posts = self._posts
         if 0 <= hint < len(posts) and posts[hint].id == post_id:
             return hint
+        index_of = getattr(posts, "index_of", None)
+        if index_of is not None:  # an archive's PostList finds a row without making Posts
+            found: int | None = index_of(post_id)
+            return found
         for row, post in enumerate(posts):
             if post.id == post_id:
                 return row

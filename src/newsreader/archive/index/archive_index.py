@@ -16,11 +16,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Self, TypeVar
 
 from newsreader import locations
+from newsreader.archive.collection import Archive
 from newsreader.archive.index import entries, sql
 from newsreader.archive.index.batches import write_files
 from newsreader.archive.index.freshness import record_scan, store_version, unchanged_since
@@ -215,6 +217,48 @@ class ArchiveIndex:
         finally:
             if collecting:
                 gc.enable()
+
+    def archive(self) -> Archive | None:
+        """Every indexed post as an :class:`Archive` that fetches its Posts from this index
+        as they are shown (see :mod:`newsreader.archive.columns`); None if the index broke.
+
+        Like :meth:`posts`, what it holds becomes the caller's view (see :meth:`refresh`).
+        """
+        collecting = gc.isenabled()
+        gc.disable()  # a million new strings and tuples, none in a cycle (see posts())
+        try:
+            archive = self._guarded(self._read_archive)
+            if archive is None:
+                with self._state_lock:
+                    self._shown = set()
+            return archive
+        finally:
+            if collecting:
+                gc.enable()
+
+    def titles(self) -> dict[str, str]:
+        """Every post's title, by id (for ordering by title)."""
+        viewer, lock = self._viewing()
+
+        def read() -> dict[str, str]:
+            with lock:
+                return entries.titles(viewer)
+
+        return self._guarded(read) or {}
+
+    def posts_named(self, urls: AbstractSet[str], titles: AbstractSet[str]) -> list[Post]:
+        """The posts whose source address is one of ``urls`` or title one of ``titles``."""
+        viewer, lock = self._viewing()
+
+        def read() -> list[Post]:
+            with lock:
+                return self._decoder.posts(entries.rows_named(viewer, [*urls], [*titles]))
+
+        return self._guarded(read) or []
+
+    def recovered_problems(self) -> list[Problem]:
+        """The problems of the posts loaded despite them, by id."""
+        return self._guarded(self._read_recovered) or []
 
     def newest(self, limit: int) -> tuple[list[Post], int]:
         """The ``limit`` newest posts, in :meth:`posts`' order, and how many posts there are.
@@ -419,7 +463,10 @@ class ArchiveIndex:
     def _set_state(self, rows: list[Row], current: str, *, show: bool) -> None:
         """Set the index's files from entry rows (or :class:`FileRow` ones) of generation
         ``current``; ``show``: they are also the caller's view (posts() just returned them)."""
-        indexed, posts = file_states(rows)
+        self._set_files(file_states(rows), current, show=show)
+
+    def _set_files(self, files: entries.FileStates, current: str, *, show: bool) -> None:
+        indexed, posts = files
         with self._state_lock:
             self._indexed, self._indexed_posts = indexed, posts
             self._generation = current
@@ -434,11 +481,17 @@ class ArchiveIndex:
                 self._shown = set(self._indexed_posts)
             return self._indexed, self._indexed_posts, self._shown
 
+    def _viewing(self) -> tuple[sqlite3.Connection, threading.RLock]:
+        store = self._store
+        if store.viewer is None:
+            return store.reader, store.read_lock
+        return store.viewer, store.view_lock
+
     def _read_posts(self, ids: list[str] | None) -> list[Post]:
-        connection = self._store.reader
-        with self._store.read_lock:
-            if ids is not None:
-                return self._decoder.posts(newest_first(entries.rows_by_id(connection, ids)))
+        if ids is not None:
+            viewer, lock = self._viewing()
+            with lock:
+                return self._decoder.posts(newest_first(entries.rows_by_id(viewer, ids)))
         # These rows become the caller's view, which refreshes are relative to, so a refresh
         # in another thread finishes first: its changes are then in the rows, not lost
         # between a view taken before its last commit and a result nobody applies. Called
@@ -461,6 +514,20 @@ class ArchiveIndex:
                     with contextlib.suppress(OSError):
                         save_snapshot(snapshot, current, changes, [rows])
         return self._decoder.posts(newest_first(post_rows(rows)))
+
+    def _read_archive(self) -> Archive:
+        # As _read_posts: the columns become the caller's view, after any running refresh.
+        with self._refresh_lock:
+            own_refresh = self._refreshing
+            connection = self._store.reader
+            with self._store.read_lock:
+                columns, files, skipped, current, changes = entries.columns_and_files(
+                    connection, self._decoder
+                )
+            self._skipped_seen = (current, changes, skipped)
+            if not own_refresh:
+                self._set_files(files, current, show=True)
+        return Archive.indexed(self.root, columns, self)
 
     def _read_newest(self, limit: int) -> tuple[list[Post], int]:
         with self._store.read_lock:

@@ -11,11 +11,12 @@ deleted after it, as :mod:`.texts` explains.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Final
 
+from newsreader.archive.columns import Columns
 from newsreader.archive.index import sql
 from newsreader.archive.index.rows import (
     KIND_POST,
@@ -23,6 +24,8 @@ from newsreader.archive.index.rows import (
     EntryRow,
     ParsedFile,
     Row,
+    RowDecoder,
+    file_states,
     problems_of,
 )
 from newsreader.archive.index.snapshot import is_current, load_snapshot, save_snapshot
@@ -38,9 +41,14 @@ from newsreader.archive.index.texts import TextBatch, TextShards, Writer
 from newsreader.archive.post import Problem
 from newsreader.archive.scan import FileStamp, RelPath
 
+FileStates = tuple[dict[RelPath, FileStamp], set[RelPath]]
+"""Each file's stamp, and the files that are posts."""
+
 __all__ = [
+    "FileStates",
     "all_rows",
     "clear",
+    "columns_and_files",
     "copy_to_snapshot",
     "delete_files",
     "delete_rows",
@@ -49,10 +57,12 @@ __all__ = [
     "post_ids",
     "recovered_problems",
     "rows_by_id",
+    "rows_named",
     "rows_written_after",
     "settle_texts",
     "skipped_problems",
     "stamped_elsewhere",
+    "titles",
     "write_parsed",
 ]
 
@@ -227,6 +237,34 @@ def copy_to_snapshot(connection: sqlite3.Connection, path: Path) -> None:
         save_snapshot(path, current, changes, iter(partial(cursor.fetchmany, SNAPSHOT_PART), []))
 
 
+def columns_and_files(
+    connection: sqlite3.Connection, decoder: RowDecoder
+) -> tuple[Columns, FileStates, list[Problem], str, int]:
+    """What the reader keeps of every post, every file's stamp and which are posts (as
+    :func:`~.rows.file_states` gives them), the skipped files, and the index's generation and
+    change count: one read transaction, each row decoded as it comes (a million rows held
+    at once would be hundreds of MB)."""
+    skipped: list[Problem] = []
+
+    def noting_skipped(rows: Iterable[Row]) -> Iterator[Row]:
+        for row in rows:  # each ends as a FileRow does, which is all file_states reads
+            if row[-1] == KIND_SKIPPED:
+                skipped.append(Problem(row[0], row[1]))
+            yield row
+
+    with read_transaction(connection):
+        current, changes = version(connection)
+        columns = decoder.columns(connection.execute(sql.POST_COLUMNS))
+        files = file_states(noting_skipped(connection.execute(sql.FILES_AND_SKIPPED)))
+    skipped.sort(key=lambda problem: problem.path)
+    return columns, files, skipped, current, changes
+
+
+def titles(connection: sqlite3.Connection) -> dict[str, str]:
+    """Every post's title, by id."""
+    return dict(connection.execute(sql.POST_TITLES).fetchall())
+
+
 def rows_by_id(connection: sqlite3.Connection, ids: list[str]) -> list[Row]:
     """The entry rows of the posts among ``ids``, in no order."""
     rows: list[Row] = []
@@ -234,6 +272,19 @@ def rows_by_id(connection: sqlite3.Connection, ids: list[str]) -> list[Row]:
         part = ids[start : start + IN_LIMIT]
         rows.extend(connection.execute(sql.posts_by_id(len(part)), part))
     return rows
+
+
+def rows_named(connection: sqlite3.Connection, urls: list[str], titles: list[str]) -> list[Row]:
+    """The entry rows of the posts with one of these source addresses or titles (one pass
+    over the table per part of ``IN_LIMIT`` values: run only for marks of moved files)."""
+    rows: dict[str, Row] = {}
+    half = IN_LIMIT // 2
+    for start in range(0, max(len(urls), len(titles)), half):
+        some_urls, some_titles = urls[start : start + half], titles[start : start + half]
+        statement = sql.posts_named(len(some_urls), len(some_titles))
+        for row in connection.execute(statement, [*some_urls, *some_titles]):
+            rows[row[0]] = row
+    return list(rows.values())
 
 
 def newest_rows(connection: sqlite3.Connection, limit: int) -> tuple[list[Row], int]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, NamedTuple
 
+from newsreader.archive.columns import DRAFT, UNPUBLISHED, Columns, day_of, empty_columns
 from newsreader.archive.loader import LoadOptions, load_post
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.query import search_text
@@ -330,6 +331,23 @@ class RowDecoder:
                 )
             )
         return out
+
+    def columns(self, rows: Iterable[Row]) -> Columns:
+        """The archive's columns from ``POST_COLUMNS`` rows (newest first already)."""
+        known_words = self._words
+        columns = empty_columns()
+        ids, neg_times, days = columns.ids, columns.neg_times, columns.days
+        categories_of, tags_of, hidden = columns.categories, columns.tags, columns.hidden
+        flag_fields = FLAG_FIELDS
+        for post_id, micros, offset, categories, tags, flags in rows:
+            ids.append(post_id)
+            neg_times.append(-micros / 1_000_000)
+            days.append(day_of(micros, offset))
+            categories_of.append(known_words.get(categories) or self.words(categories))
+            tags_of.append(known_words.get(tags) or self.words(tags))
+            draft, published, _, _ = flag_fields[flags]
+            hidden.append((DRAFT if draft else 0) | (0 if published else UNPUBLISHED))
+        return columns
 
     def _folder(self, folder: str) -> Path:
         path = self._folders[folder] = self._root / folder

@@ -26,6 +26,7 @@ __all__ = [
     "DELETE_TEXT",
     "DELETE_TEXTS_BETWEEN",
     "ENTRY_COLUMNS",
+    "FILES_AND_SKIPPED",
     "FILE_STATE",
     "FORGET_DEAD_TEXT",
     "FTS_LEAF_SIZE",
@@ -40,8 +41,10 @@ __all__ = [
     "NEWEST_INDEX",
     "NEWEST_POSTS",
     "POSTS_WRITTEN_BETWEEN",
+    "POST_COLUMNS",
     "POST_IDS",
     "POST_IDS_WHERE",
+    "POST_TITLES",
     "QUERY_ONLY",
     "RECOVERED_PROBLEMS",
     "ROLLBACK",
@@ -70,6 +73,7 @@ __all__ = [
     "in_schema",
     "page_size",
     "posts_by_id",
+    "posts_named",
     "rowids_matching",
     "rows_of_files",
     "set_cache_size",
@@ -241,6 +245,19 @@ ZONED_DATES: Final = (
     "SELECT rowid, us, utc_offset, flags FROM entries WHERE kind = 0 AND flags >= ?"
 )
 """The posts whose dates depend on the zone (``rows.DATE_BASIS_STEP`` is bound)."""
+POST_COLUMNS: Final = (
+    "SELECT id, us, utc_offset, categories, tags, flags FROM entries"
+    " WHERE kind = 0 ORDER BY us DESC, id DESC"
+)
+"""What the reader keeps of every post (``archive.columns``), newest first: read along the
+``entries_newest`` index, so nothing is sorted."""
+POST_TITLES: Final = "SELECT id, title FROM entries WHERE kind = 0"
+FILES_AND_SKIPPED: Final = (
+    "SELECT CASE kind WHEN 1 THEN id END, CASE kind WHEN 1 THEN title END,"
+    " rel, size, mtime_ns, kind FROM entries"
+)
+"""Every file's stamp (the row ends as a :class:`~.rows.FileRow` does), with a skipped file's
+id and message first."""
 SET_DATE: Final = "UPDATE entries SET us = ?, utc_offset = ? WHERE rowid = ?"
 SET_META: Final = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"
 
@@ -282,6 +299,14 @@ def in_list(count: int) -> str:
 def posts_by_id(count: int) -> str:
     """The posts among ``count`` ids."""
     return f"{SELECT_ENTRIES} WHERE kind = 0 AND id IN ({in_list(count)})"
+
+
+def posts_named(urls: int, titles: int) -> str:
+    """The posts whose source address is among ``urls`` values or title among ``titles``."""
+    return (
+        f"{SELECT_ENTRIES} WHERE kind = 0 AND"
+        f" (source_url IN ({in_list(urls)}) OR title IN ({in_list(titles)}))"
+    )
 
 
 def stamps_of_files(count: int) -> str:

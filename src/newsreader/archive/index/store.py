@@ -73,11 +73,12 @@ class Busy(Exception):
 
 @dataclass(eq=False)
 class Store:
-    """The open connections to one index file: one for writing, one for reading.
+    """The open connections to one index file: one for writing, two for reading.
 
-    Two connections, so a search or a list read never waits behind a long refresh (WAL gives
-    the reader the last committed state). A ``:memory:`` store has one connection for both,
-    so both locks are the same lock.
+    Separate connections, so a search or a list read never waits behind a long refresh (WAL
+    gives each reader the last committed state), and the posts a screen shows (``viewer``)
+    never wait behind a read of the whole archive. A ``:memory:`` store has one connection
+    for all, so every lock is the same lock.
     """
 
     path: Path | None
@@ -89,10 +90,15 @@ class Store:
     texts: TextShards
     write_lock: threading.RLock = field(default_factory=threading.RLock)
     read_lock: threading.RLock = field(default_factory=threading.RLock)
+    viewer: sqlite3.Connection | None = None
+    """For the few rows a screen shows; the reader's connection when None."""
+    view_lock: threading.RLock = field(default_factory=threading.RLock)
 
     def close(self) -> None:
         """Close the connections; a temporary file is deleted."""
-        with self.write_lock, self.read_lock:
+        with self.write_lock, self.read_lock, self.view_lock:
+            if self.viewer is not None:
+                self.viewer.close()
             self.reader.close()
             self.texts.close()
             self.writer.close()
@@ -185,7 +191,7 @@ def open_temporary_store(
         texts = TextShards.in_memory(connection)
         _prepare(connection, texts, root, options, notices)
         lock = threading.RLock()
-        return Store(None, True, connection, connection, texts, lock, lock)
+        return Store(None, True, connection, connection, texts, lock, lock, None, lock)
 
 
 def _open_file(
@@ -222,7 +228,9 @@ def _open_file(
         writer.close()
         raise
     reader.execute(sql.QUERY_ONLY)
-    return Store(path, temporary, writer, reader, texts)
+    viewer = _connect(str(path), busy_timeout)
+    viewer.execute(sql.QUERY_ONLY)
+    return Store(path, temporary, writer, reader, texts, viewer=viewer)
 
 
 def _connect(name: str, busy_timeout: float) -> sqlite3.Connection:
