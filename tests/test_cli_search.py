@@ -264,7 +264,7 @@ def test_a_corrupt_index_gives_the_right_answer_and_a_warning(capsys, archive: P
 
 def test_a_corrupt_snapshot_is_ignored(capsys, archive: Path):
     assert listed(capsys, archive, "--search=港") == [PORT, SHOP]
-    snapshots = list(default_index_dir().glob("index-*.posts"))
+    snapshots = list(default_index_dir().glob("index-*.columns"))
     assert snapshots
     for snapshot in snapshots:
         snapshot.write_bytes(b"\x00garbage" * 100)

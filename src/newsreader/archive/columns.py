@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from newsreader.archive.post import Post
 
@@ -115,6 +116,62 @@ def merged_columns(base: Columns, kept: Sequence[int], posts: Iterable[Post]) ->
         take(1, cursor)
         cursor += 1
     return merged
+
+
+Packed = tuple[list[str], bytes, bytes, bytes, list[str], bytes, bytes]
+"""Columns as plain values for ``marshal`` (a snapshot): the ids, the arrays' bytes, the
+distinct category and tag lists (space-joined) and each post's index among them."""
+_PACKED_FIELDS = 7
+
+
+def packed(columns: Columns) -> Packed:
+    """The columns as plain values (see :data:`Packed`)."""
+    words: dict[tuple[str, ...], int] = {}
+    categories = array("l", [words.setdefault(value, len(words)) for value in columns.categories])
+    tags = array("l", [words.setdefault(value, len(words)) for value in columns.tags])
+    return (
+        columns.ids,
+        columns.neg_times.tobytes(),
+        columns.days.tobytes(),
+        bytes(columns.hidden),
+        [" ".join(value) for value in words],
+        categories.tobytes(),
+        tags.tobytes(),
+    )
+
+
+def unpacked(value: object, words: Callable[[str], tuple[str, ...]]) -> Columns | None:
+    """Columns from :func:`packed` values (None unless they are exactly such values);
+    ``words`` turns a space-joined list into its (shared) tuple."""
+    if not isinstance(value, tuple) or len(value) != _PACKED_FIELDS:
+        return None
+    ids, neg_times, days, hidden, joined, categories, tags = value
+    if not isinstance(ids, list) or not isinstance(joined, list):
+        return None
+    count = len(ids)
+    try:
+        distinct = [words(item) for item in joined]
+        columns = Columns(
+            ids,
+            _array("d", neg_times, count),
+            _array("l", days, count),
+            [distinct[index] for index in _array("l", categories, count)],
+            [distinct[index] for index in _array("l", tags, count)],
+            bytearray(hidden),
+        )
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return None
+    if len(columns.hidden) != count or not all(isinstance(item, str) for item in ids):
+        return None
+    return columns
+
+
+def _array(code: str, data: object, count: int) -> array[Any]:
+    made = array(code)
+    made.frombytes(data)  # type: ignore[arg-type]  # TypeError unless bytes-like
+    if len(made) != count:
+        raise ValueError("a column of another length")
+    return made
 
 
 def stand_in(columns: Columns, position: int, root: Path) -> Post:

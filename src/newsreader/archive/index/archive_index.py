@@ -36,7 +36,6 @@ from newsreader.archive.index.rows import (
 )
 from newsreader.archive.index.search import matching_ids
 from newsreader.archive.index.snapshot import (
-    save_snapshot,
     snapshot_path,
 )
 from newsreader.archive.index.store import (
@@ -182,7 +181,7 @@ class ArchiveIndex:
             return
         try:
             with self._store.read_lock:
-                entries.copy_to_snapshot(self._store.reader, path)
+                entries.copy_to_snapshot(self._store.reader, path, self._decoder)
         except (OSError, sqlite3.Error):
             # Only a shortcut is lost: the next start reads the index itself, and this
             # program is closing, with no one left to tell.
@@ -463,10 +462,7 @@ class ArchiveIndex:
     def _set_state(self, rows: list[Row], current: str, *, show: bool) -> None:
         """Set the index's files from entry rows (or :class:`FileRow` ones) of generation
         ``current``; ``show``: they are also the caller's view (posts() just returned them)."""
-        self._set_files(file_states(rows), current, show=show)
-
-    def _set_files(self, files: entries.FileStates, current: str, *, show: bool) -> None:
-        indexed, posts = files
+        indexed, posts = file_states(rows)
         with self._state_lock:
             self._indexed, self._indexed_posts = indexed, posts
             self._generation = current
@@ -502,31 +498,28 @@ class ArchiveIndex:
             connection = self._store.reader  # the store may have been replaced meanwhile
             # One read transaction, one pass (SQLite costs per row, not per column) for the
             # posts and the files.
-            snapshot = self._snapshot_path()
             with self._store.read_lock:
-                rows, current, changes, from_snapshot = entries.all_rows(connection, snapshot)
+                rows, current, changes = entries.all_rows(connection)
             self._remember_skipped(rows, current, changes)
             if not own_refresh:
                 self._set_state(rows, current, show=True)
-                if not from_snapshot and snapshot is not None and changes >= 0:
-                    # Read the slow way: keep them for the next start while they are in hand
-                    # (save_snapshot would read them all again).
-                    with contextlib.suppress(OSError):
-                        save_snapshot(snapshot, current, changes, [rows])
         return self._decoder.posts(newest_first(post_rows(rows)))
 
     def _read_archive(self) -> Archive:
-        # As _read_posts: the columns become the caller's view, after any running refresh.
-        with self._refresh_lock:
-            own_refresh = self._refreshing
-            connection = self._store.reader
-            with self._store.read_lock:
-                columns, files, skipped, current, changes = entries.columns_and_files(
-                    connection, self._decoder
-                )
-            self._skipped_seen = (current, changes, skipped)
-            if not own_refresh:
-                self._set_files(files, current, show=True)
+        # The files' stamps are not read here but by the first refresh, which needs them
+        # (seconds later, off the screen's way): the view it is relative to is then the
+        # index as that refresh finds it. Another program's change in between is still in
+        # the archive the refresh's caller reads after it, only not named as a change.
+        snapshot = self._snapshot_path()
+        with self._store.read_lock:
+            columns, skipped, current, changes, from_snapshot = entries.read_columns(
+                self._store.reader, self._decoder, snapshot
+            )
+        self._skipped_seen = (current, changes, skipped)
+        if not from_snapshot and snapshot is not None and changes >= 0:
+            # Read the slow way: keep them for the next start while they are in hand.
+            with contextlib.suppress(OSError):
+                entries.save_columns(snapshot, current, changes, columns)
         return Archive.indexed(self.root, columns, self)
 
     def _read_newest(self, limit: int) -> tuple[list[Post], int]:

@@ -11,12 +11,11 @@ deleted after it, as :mod:`.texts` explains.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from functools import partial
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from newsreader.archive.columns import Columns
+from newsreader.archive.columns import Columns, packed, unpacked
 from newsreader.archive.index import sql
 from newsreader.archive.index.rows import (
     KIND_POST,
@@ -25,7 +24,6 @@ from newsreader.archive.index.rows import (
     ParsedFile,
     Row,
     RowDecoder,
-    file_states,
     problems_of,
 )
 from newsreader.archive.index.snapshot import is_current, load_snapshot, save_snapshot
@@ -41,24 +39,21 @@ from newsreader.archive.index.texts import TextBatch, TextShards, Writer
 from newsreader.archive.post import Problem
 from newsreader.archive.scan import FileStamp, RelPath
 
-FileStates = tuple[dict[RelPath, FileStamp], set[RelPath]]
-"""Each file's stamp, and the files that are posts."""
-
 __all__ = [
-    "FileStates",
     "all_rows",
     "clear",
-    "columns_and_files",
     "copy_to_snapshot",
     "delete_files",
     "delete_rows",
     "file_state",
     "newest_rows",
     "post_ids",
+    "read_columns",
     "recovered_problems",
     "rows_by_id",
     "rows_named",
     "rows_written_after",
+    "save_columns",
     "settle_texts",
     "skipped_problems",
     "stamped_elsewhere",
@@ -197,33 +192,46 @@ def file_state(connection: sqlite3.Connection) -> tuple[list[Row], str]:
         return connection.execute(sql.FILE_STATE).fetchall(), generation(connection)
 
 
-SNAPSHOT_PART: Final = 5000
-"""Rows per part of a snapshot as it is written."""
-
-
-def all_rows(
-    connection: sqlite3.Connection, snapshot: Path | None
-) -> tuple[list[Row], str, int, bool]:
-    """Every entry row, from the snapshot at ``snapshot`` when it is current, with the
-    index's generation and change count, and whether the snapshot gave them.
+def all_rows(connection: sqlite3.Connection) -> tuple[list[Row], str, int]:
+    """Every entry row, with the index's generation and change count.
 
     One read transaction and one pass (SQLite costs per row, not per column) for the posts
     and the files.
     """
     with read_transaction(connection):
         current, changes = version(connection)
-        found = (
-            load_snapshot(snapshot, current, changes)
-            if snapshot is not None and changes >= 0
-            else None
-        )
-        if found is not None:
-            return found, current, changes, True
-        return connection.execute(sql.SELECT_ENTRIES).fetchall(), current, changes, False
+        return connection.execute(sql.SELECT_ENTRIES).fetchall(), current, changes
 
 
-def copy_to_snapshot(connection: sqlite3.Connection, path: Path) -> None:
-    """Write every entry row to the snapshot at ``path``, unless it is current already.
+def read_columns(
+    connection: sqlite3.Connection, decoder: RowDecoder, snapshot: Path | None
+) -> tuple[Columns, list[Problem], str, int, bool]:
+    """What the reader keeps of every post, from the snapshot at ``snapshot`` when it is
+    current, the skipped files, the index's generation and change count, and whether the
+    snapshot gave the columns. One read transaction; rows are decoded as they come (a
+    million rows held at once would be hundreds of MB)."""
+    with read_transaction(connection):
+        current, changes = version(connection)
+        columns = None
+        if snapshot is not None and changes >= 0:
+            found = load_snapshot(snapshot, current, changes)
+            if found is not None and len(found) == 1:
+                columns = unpacked(found[0], decoder.words)
+        from_snapshot = columns is not None
+        if columns is None:
+            columns = decoder.columns(connection.execute(sql.POST_COLUMNS))
+        skipped = skipped_problems(connection)
+    return columns, skipped, current, changes, from_snapshot
+
+
+def save_columns(path: Path, current: str, changes: int, columns: Columns) -> None:
+    """Write the snapshot of ``columns`` (of generation ``current`` and change count
+    ``changes``); raises ``OSError``."""
+    save_snapshot(path, current, changes, [[packed(columns)]])
+
+
+def copy_to_snapshot(connection: sqlite3.Connection, path: Path, decoder: RowDecoder) -> None:
+    """Write the reader's columns to the snapshot at ``path``, unless it is current already.
 
     Raises ``OSError`` or ``sqlite3.Error``.
     """
@@ -231,33 +239,8 @@ def copy_to_snapshot(connection: sqlite3.Connection, path: Path) -> None:
         current, changes = version(connection)
         if changes < 0 or is_current(path, current, changes):
             return
-        cursor = connection.execute(sql.SELECT_ENTRIES)
-        # A part at a time: all the rows at once would be ~100 MB at 100,000 posts, beside
-        # the reader's own posts (its peak, after a first build).
-        save_snapshot(path, current, changes, iter(partial(cursor.fetchmany, SNAPSHOT_PART), []))
-
-
-def columns_and_files(
-    connection: sqlite3.Connection, decoder: RowDecoder
-) -> tuple[Columns, FileStates, list[Problem], str, int]:
-    """What the reader keeps of every post, every file's stamp and which are posts (as
-    :func:`~.rows.file_states` gives them), the skipped files, and the index's generation and
-    change count: one read transaction, each row decoded as it comes (a million rows held
-    at once would be hundreds of MB)."""
-    skipped: list[Problem] = []
-
-    def noting_skipped(rows: Iterable[Row]) -> Iterator[Row]:
-        for row in rows:  # each ends as a FileRow does, which is all file_states reads
-            if row[-1] == KIND_SKIPPED:
-                skipped.append(Problem(row[0], row[1]))
-            yield row
-
-    with read_transaction(connection):
-        current, changes = version(connection)
         columns = decoder.columns(connection.execute(sql.POST_COLUMNS))
-        files = file_states(noting_skipped(connection.execute(sql.FILES_AND_SKIPPED)))
-    skipped.sort(key=lambda problem: problem.path)
-    return columns, files, skipped, current, changes
+    save_columns(path, current, changes, columns)
 
 
 def titles(connection: sqlite3.Connection) -> dict[str, str]:

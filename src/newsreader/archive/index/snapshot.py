@@ -1,19 +1,19 @@
-"""A one-file copy of the index's ``entries`` rows, for a fast warm start.
+"""A one-file copy of what the reader keeps of every post, for a fast warm start.
 
-Reading 100,000 rows through SQLite costs ~0.2 s of CPU, and after a reboot far more: the
-rows' pages lie scattered among the full-text index's in a 600 MB file. The snapshot holds
-the same rows (:class:`~.rows.EntryRow`) in one ``marshal`` blob beside the index,
-read in one sequential read. It is a cache of a cache, trusted only while it names the
-index's current generation and change count (every write transaction bumps the count), and
-ignored, never fatal, when missing, stale or unreadable. It is written when an index whose
-rows changed is closed, so the next start finds it.
+Reading the columns of a million posts through SQLite costs seconds of CPU, and after a
+reboot far more: the rows' pages lie scattered in a file of hundreds of MB. The snapshot
+holds the reader's columns (:func:`~newsreader.archive.columns.packed`: an id list and a
+few byte strings) in ``marshal`` parts beside the index, read in one sequential read. It is
+a cache of a cache, trusted only while it names the index's current generation and change
+count (every write transaction bumps the count), and ignored, never fatal, when missing,
+stale or unreadable. It is written when an index whose rows changed is closed, so the next
+start finds it.
 
 ``marshal`` rather than ``pickle``: it builds only plain values (no code runs on loading),
-and is the fastest loader in the standard library. The rows follow the header as several
-marshalled lists, each after its length and checksum, then an end mark, so writing never
-holds every row in memory at once (100,000 rows as Python tuples are ~100 MB, on top of the
-reader's own copy of the posts), and a file cut short or damaged is refused, never half
-believed. The file lives in the user's own cache folder, as the index does.
+and is the fastest loader in the standard library. The values follow the header as one or
+more marshalled lists of tuples, each after its length and checksum, then an end mark, so a
+writer of many rows need not hold them all at once, and a file cut short or damaged is
+refused, never half believed. The file lives in the user's own cache folder, as the index does.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ Rows = list[tuple[Any, ...]]
 
 def snapshot_path(index_path: Path) -> Path:
     """Where the snapshot of an index file goes."""
-    return index_path.with_name(index_path.name + ".posts")
+    return index_path.with_name(index_path.name + ".columns")
 
 
 def _header(generation: str, changes: int) -> bytes:

@@ -142,7 +142,9 @@ def is_busy(error: sqlite3.Error) -> bool:
 
 def discard(path: Path) -> None:
     """Delete an index file, its WAL companions and its full-text shards, if present."""
-    companions = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal", ".posts")]
+    # ".posts": the snapshot of whole rows that schema 6 wrote before ".columns".
+    suffixes = ("", "-wal", "-shm", "-journal", ".columns", ".posts")
+    companions = [Path(f"{path}{suffix}") for suffix in suffixes]
     for name in [*companions, *shard_files(path)]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
