@@ -142,7 +142,7 @@ class Archive:
             ]
             columns = merged_columns(base, kept, held.values())
         self._columns = columns
-        self._position = {post_id: position for position, post_id in enumerate(columns.ids)}
+        self._position = dict(zip(columns.ids, range(len(columns)), strict=True))
         by_category: defaultdict[str, array[int]] = defaultdict(lambda: array("l"))
         by_tag: defaultdict[str, array[int]] = defaultdict(lambda: array("l"))
         listed_per_category: Counter[str] = Counter()
