@@ -16,7 +16,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsreader.archive import Archive, Filter, LoadOptions, Post, SortOrder, parse_date_spec
+from newsreader.archive import (
+    Archive,
+    Filter,
+    LoadOptions,
+    Post,
+    SearchTerms,
+    SortOrder,
+    parse_date_spec,
+)
 from newsreader.archive import post_list as post_list_module
 from newsreader.archive.index import ArchiveIndex
 from newsreader.state import ReadingState
@@ -242,3 +250,18 @@ def test_an_archive_changed_in_memory_merges_its_posts_in_order(built):
     assert ids(served.sort(served.posts, SortOrder.TITLE)) == ids(
         held.sort(held.posts, SortOrder.TITLE)
     )
+
+
+def test_a_search_by_rowid_lists_what_the_same_search_by_id_lists(built):
+    _, index = built
+    served, held = served_and_held(index)
+    for text in ("市场", "Zeta", "引号", "-Beta", "alpha -1", "no such words", "1"):
+        terms = SearchTerms.parse(text)
+        by_id = index.search(terms)
+        by_rowid = index.text_matches(terms)
+        for query in queries(held):
+            query = query.with_changes(text=text)
+            expected = ids(held.filter(query, by_id))
+            assert served.filter(query, by_rowid).ids() == expected, (text, query)
+            # An archive held in memory knows no rowids: the matches give it their ids.
+            assert ids(held.filter(query, by_rowid)) == expected, (text, query)

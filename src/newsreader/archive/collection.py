@@ -38,6 +38,7 @@ from newsreader.archive.ordering import SortOrder, category_key, title_key
 from newsreader.archive.post import Category, Post, Problem
 from newsreader.archive.post_list import Positions, PostList
 from newsreader.archive.query import Filter
+from newsreader.archive.text_matches import TextMatches
 
 KEPT_POSTS = 4096
 """Posts an archive read from the index keeps after showing them (a few screens' worth)."""
@@ -92,6 +93,7 @@ class Archive:
         self._labels: dict[str, str] = {}
         self._day_names: dict[int, str] = {}
         self._listed_days: Counter[str] | None = None
+        self._rowids_placed: array[int] | None = None
         self._hidden_counts = (0, 0)
         self._ranks: dict[SortOrder, tuple[array[int], array[int]]] = {}
         """Each key order's positions, and each position's rank, once asked for after a change."""
@@ -174,7 +176,15 @@ class Archive:
             self._hidden_counts = (0, 0)
         self._ranks = {}
         self._listed_days = None
+        self._rowids_placed = None
         self._dirty = False
+
+    def prepare(self) -> None:
+        """Index and count everything now (in a worker thread: a second at a million posts),
+        not at the first key press."""
+        self.categories()
+        self.day_counts(self.filter(Filter()))
+        self._rowid_table()
 
     # --- posts, by position ------------------------------------------------------------------
 
@@ -392,8 +402,7 @@ class Archive:
                 keep = set(selected)
                 positions = array("l", [p for p in positions if p in keep])
         if terms and text_matches is not None:
-            ids = columns.ids
-            positions = array("l", [p for p in positions if ids[p] in text_matches])
+            positions = self._matching(positions, text_matches)
         hidden = columns.hidden
         allowed = (DRAFT if query.drafts else 0) | (UNPUBLISHED if query.unpublished else 0)
         refused = ~allowed
@@ -414,6 +423,31 @@ class Archive:
             only_hidden or query.category or query.tag or query.dates or terms
         )
         return self._list(positions, all_listed=everything and not allowed)
+
+    def _matching(self, positions: Positions, matches: Container[str]) -> Positions:
+        """The positions among ``positions`` of the posts a search matched."""
+        table = self._rowid_table()
+        if not isinstance(matches, TextMatches) or table is None:
+            ids = self._columns.ids
+            return array("l", [p for p in positions if ids[p] in matches])
+        placed = matches.placed(self._columns, table)
+        if isinstance(positions, range):  # a date range, or everything: a slice, in C
+            start = bisect.bisect_left(placed, positions.start)
+            return placed[start : bisect.bisect_left(placed, positions.stop)]
+        keep = matches.placed_set(self._columns, table)
+        return array("l", [p for p in positions if p in keep])
+
+    def _rowid_table(self) -> array[int] | None:
+        """Rowid -> position (-1: none) for columns from the index, made when first asked."""
+        rowids = self._columns.rowids
+        if rowids is None:
+            return None
+        if self._rowids_placed is None:
+            table = array("l", [-1]) * (max(rowids, default=-1) + 1)
+            for position, rowid in enumerate(rowids):
+                table[rowid] = position
+            self._rowids_placed = table
+        return self._rowids_placed
 
     def sort(self, posts: PostList, order: SortOrder) -> PostList:
         """``posts`` (newest first, as :meth:`filter` gives them) in ``order``.

@@ -45,14 +45,17 @@ class Columns:
     tags: list[tuple[str, ...]]
     hidden: bytearray
     """:data:`DRAFT` and :data:`UNPUBLISHED` bits; 0 for a post listed by default."""
+    rowids: array[int] | None = None
+    """Each post's rowid in the index (None for posts held in memory): how a search's
+    matches find their posts (:mod:`newsreader.archive.text_matches`)."""
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
-def empty_columns() -> Columns:
-    """Columns of no post."""
-    return Columns([], array("d"), array("l"), [], [], bytearray())
+def empty_columns(*, rowids: bool = False) -> Columns:
+    """Columns of no post (with a rowid column, for posts of the index)."""
+    return Columns([], array("d"), array("l"), [], [], bytearray(), array("q") if rowids else None)
 
 
 def hidden_bits(post: Post) -> int:
@@ -118,10 +121,11 @@ def merged_columns(base: Columns, kept: Sequence[int], posts: Iterable[Post]) ->
     return merged
 
 
-Packed = tuple[list[str], bytes, bytes, bytes, list[str], bytes, bytes]
+Packed = tuple[list[str], bytes, bytes, bytes, list[str], bytes, bytes, bytes]
 """Columns as plain values for ``marshal`` (a snapshot): the ids, the arrays' bytes, the
-distinct category and tag lists (space-joined) and each post's index among them."""
-_PACKED_FIELDS = 7
+distinct category and tag lists (space-joined) and each post's index among them, and the
+rowids (empty for posts held in memory)."""
+_PACKED_FIELDS = 8
 
 
 def packed(columns: Columns) -> Packed:
@@ -137,6 +141,7 @@ def packed(columns: Columns) -> Packed:
         [" ".join(value) for value in words],
         categories.tobytes(),
         tags.tobytes(),
+        b"" if columns.rowids is None else columns.rowids.tobytes(),
     )
 
 
@@ -145,7 +150,7 @@ def unpacked(value: object, words: Callable[[str], tuple[str, ...]]) -> Columns 
     ``words`` turns a space-joined list into its (shared) tuple."""
     if not isinstance(value, tuple) or len(value) != _PACKED_FIELDS:
         return None
-    ids, neg_times, days, hidden, joined, categories, tags = value
+    ids, neg_times, days, hidden, joined, categories, tags, rowids = value
     if not isinstance(ids, list) or not isinstance(joined, list):
         return None
     count = len(ids)
@@ -158,6 +163,7 @@ def unpacked(value: object, words: Callable[[str], tuple[str, ...]]) -> Columns 
             [distinct[index] for index in _array("l", categories, count)],
             [distinct[index] for index in _array("l", tags, count)],
             bytearray(hidden),
+            _array("q", rowids, count) if rowids else None,
         )
     except (TypeError, ValueError, IndexError, AttributeError):
         return None

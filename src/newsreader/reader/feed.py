@@ -27,11 +27,11 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsreader.archive import Archive, Filter, LoadOptions, Post, Problem, SearchTerms
+from newsreader.archive import Archive, LoadOptions, Post, Problem, SearchTerms
 from newsreader.archive.index import ArchiveIndex
 from newsreader.reader.watch import watch_archive, watching_enabled
 
@@ -199,10 +199,10 @@ class ArchiveFeed:
                 emit(Notice(notice))
         return self._index
 
-    def search(self, text: str) -> set[str]:
-        """The ids of the posts holding ``text`` (any substring, Chinese included)."""
+    def search(self, text: str) -> Container[str]:
+        """The posts holding ``text`` (any substring, Chinese included)."""
         index = self._index
-        return index.search(SearchTerms.parse(text)) if index is not None else set()
+        return index.text_matches(SearchTerms.parse(text)) if index is not None else set()
 
     def start(self, emit: Callable[[FeedEvent], None], cancelled: Callable[[], bool]) -> None:
         """Send the indexed posts at once, then bring the index up to date with the files."""
@@ -219,7 +219,7 @@ class ArchiveFeed:
             return
         indexed = archive is not None and len(archive) > 0
         if archive is not None and indexed:
-            _prepare(archive)
+            archive.prepare()
             # A warm start trusts the index while no folder changed since its last complete
             # refresh (a stat each) and leaves the stat of every file (most of a second at
             # 100,000 posts) to the first look, a few seconds on: the list is whole at once,
@@ -259,7 +259,7 @@ class ArchiveFeed:
 
     def _whole(self, index: ArchiveIndex) -> Archive:
         archive = index.archive() or Archive(self.root.resolve())
-        _prepare(archive)
+        archive.prepare()
         return archive
 
     def _changes(
@@ -305,12 +305,6 @@ class ArchiveFeed:
         batch = _with_problems(batch, index, scan=False)
         index.save_snapshot()
         return batch
-
-
-def _prepare(archive: Archive) -> None:
-    """Index and count the archive here, off the UI thread (a second at a million posts)."""
-    archive.categories()
-    archive.day_counts(archive.filter(Filter()))
 
 
 def _with_problems(batch: Batch, index: ArchiveIndex, *, scan: bool = True) -> Batch:

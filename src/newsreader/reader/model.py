@@ -22,7 +22,7 @@ Decisions written down here:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import tzinfo
@@ -114,7 +114,7 @@ class ReaderModel:
         self.view = View.ALL
         self.unread_only = False
         self.sort_order = SortOrder.NEWEST
-        self.text_matches: set[str] | None = None
+        self.text_matches: Container[str] | None = None
         """The ids the index found for ``filter.text``; None until its search answered."""
         self.loading = True
         self.expected = 0
@@ -160,7 +160,7 @@ class ReaderModel:
             )
         self.visible = self.archive.sort(posts, self.sort_order)
 
-    def _matches(self) -> set[str] | None:
+    def _matches(self) -> Container[str] | None:
         """The ids the search matched; none at all while the index has not answered."""
         if not self.searching:
             return None
@@ -220,7 +220,7 @@ class ReaderModel:
 
     # --- what the user chose ---------------------------------------------------------------
 
-    def set_filter(self, new: Filter, text_matches: set[str] | None = None) -> None:
+    def set_filter(self, new: Filter, text_matches: Container[str] | None = None) -> None:
         """Narrow by category, tag, date or text; ``text_matches``: the ids the index found
         for the new text (a new text without them lists nothing until they come)."""
         if text_matches is not None:

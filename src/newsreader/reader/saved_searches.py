@@ -28,7 +28,7 @@ Counts
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
@@ -253,9 +253,9 @@ class SearchMatches:
         archive: Archive,
         searches: Iterable[SavedSearch],
         zone: tzinfo,
-        text_matches: Mapping[str, AbstractSet[str]],
+        text_matches: Mapping[str, Container[str]],
     ) -> None:
-        """Find every search's posts again; ``text_matches``: the index's ids per text."""
+        """Find every search's posts again; ``text_matches``: the index's matches per text."""
         found: dict[str, list[str]] = {}
         for search in searches:
             try:
@@ -285,6 +285,8 @@ def texts_to_search(searches: Iterable[SavedSearch]) -> list[str]:
     return sorted({search.text for search in searches if search.text})
 
 
-def search_texts(texts: Iterable[str], search: Callable[[str], set[str]]) -> dict[str, set[str]]:
+def search_texts(
+    texts: Iterable[str], search: Callable[[str], Container[str]]
+) -> dict[str, Container[str]]:
     """Each text's ids from ``search`` (the index's, run in a thread by the screen)."""
     return {text: search(text) for text in texts}

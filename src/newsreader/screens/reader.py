@@ -7,6 +7,7 @@ that post its batches back as messages. It holds no rule of its own about posts.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 
 from textual import events, on
@@ -217,7 +218,7 @@ class ReaderScreen(Screen[None]):
         status = self.model.status()
         self.status_line.show(status.filters, status.shown, status.total)
 
-    def set_filter(self, new: Filter, text_matches: set[str] | None = None) -> None:
+    def set_filter(self, new: Filter, text_matches: Container[str] | None = None) -> None:
         """Narrow the list (by category, tag, date, or text with the ids the index found)."""
         was_searching = self.model.searching
         self.model.set_filter(new, text_matches)

@@ -9,7 +9,7 @@ sidebar's other counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,7 @@ class MatchesFound(Message):
     """The index's ids for each saved search's text, for the searches of ``generation``."""
 
     generation: int
-    text_matches: dict[str, set[str]]
+    text_matches: dict[str, Container[str]]
 
 
 class SavedSearchKeys:

@@ -7,7 +7,7 @@ changes once, when the answer is there, instead of emptying while the index is a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from textual import work
@@ -28,13 +28,13 @@ class SearchBar(Input):
         """The posts holding ``text`` (``ids`` is None when the text is empty: no search)."""
 
         text: str
-        ids: set[str] | None
+        ids: Container[str] | None
 
     @dataclass
     class Confirmed(Message):
         """The user pressed enter: go on to the results."""
 
-    def __init__(self, search: Callable[[str], set[str]], *, id: str | None = None) -> None:
+    def __init__(self, search: Callable[[str], Container[str]], *, id: str | None = None) -> None:
         super().__init__(placeholder="Search titles and bodies…", id=id)
         self.search = search
         self._timer: Timer | None = None

@@ -34,7 +34,7 @@ from newsreader.archive.index.rows import (
     newest_first,
     post_rows,
 )
-from newsreader.archive.index.search import matching_ids
+from newsreader.archive.index.search import matching_ids, matching_rowids
 from newsreader.archive.index.snapshot import (
     snapshot_path,
 )
@@ -51,6 +51,7 @@ from newsreader.archive.loader import LoadOptions
 from newsreader.archive.post import Post, Problem
 from newsreader.archive.query import SearchTerms
 from newsreader.archive.scan import FileStamp, RelPath, folders_unchanged, scan
+from newsreader.archive.text_matches import TextMatches
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT", "ArchiveIndex", "RefreshResult", "default_index_dir"]
 
@@ -299,6 +300,27 @@ class ArchiveIndex:
         if not terms:
             return set(self._guarded(self._read_ids) or [])
         return self._guarded(lambda: self._search(terms)) or set()
+
+    def text_matches(self, terms: SearchTerms) -> TextMatches:
+        """:meth:`search` as the full-text shards' rowids, which an archive read from this
+        index places among its posts without their ids (:mod:`newsreader.archive.text_matches`).
+        """
+        connection = self._store.reader
+
+        def read() -> list[int]:
+            with self._store.read_lock, read_transaction(connection):
+                return matching_rowids(connection, terms)
+
+        return TextMatches(self._guarded(read) or [], self._ids_of_rowids)
+
+    def _ids_of_rowids(self, rowids: list[int]) -> set[str]:
+        viewer, lock = self._viewing()
+
+        def read() -> set[str]:
+            with lock:
+                return entries.ids_of_rowids(viewer, rowids)
+
+        return self._guarded(read) or set()
 
     def __len__(self) -> int:
         return len(self._guarded(self._read_ids) or [])

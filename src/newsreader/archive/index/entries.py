@@ -46,6 +46,7 @@ __all__ = [
     "delete_files",
     "delete_rows",
     "file_state",
+    "ids_of_rowids",
     "newest_rows",
     "post_ids",
     "read_columns",
@@ -255,6 +256,17 @@ def rows_by_id(connection: sqlite3.Connection, ids: list[str]) -> list[Row]:
         part = ids[start : start + IN_LIMIT]
         rows.extend(connection.execute(sql.posts_by_id(len(part)), part))
     return rows
+
+
+def ids_of_rowids(connection: sqlite3.Connection, rowids: list[int]) -> set[str]:
+    """The ids of the posts among these rowids."""
+    found: set[str] = set()
+    for start in range(0, len(rowids), IN_LIMIT):
+        part = rowids[start : start + IN_LIMIT]
+        found.update(
+            post_id for (post_id,) in connection.execute(sql.ids_of_rowids(len(part)), part)
+        )
+    return found
 
 
 def rows_named(connection: sqlite3.Connection, urls: list[str], titles: list[str]) -> list[Row]:

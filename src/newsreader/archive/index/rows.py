@@ -335,11 +335,14 @@ class RowDecoder:
     def columns(self, rows: Iterable[Row]) -> Columns:
         """The archive's columns from ``POST_COLUMNS`` rows (newest first already)."""
         known_words = self._words
-        columns = empty_columns()
+        columns = empty_columns(rowids=True)
         ids, neg_times, days = columns.ids, columns.neg_times, columns.days
         categories_of, tags_of, hidden = columns.categories, columns.tags, columns.hidden
+        rowids = columns.rowids
+        assert rowids is not None
         flag_fields = FLAG_FIELDS
-        for post_id, micros, offset, categories, tags, flags in rows:
+        for rowid, post_id, micros, offset, categories, tags, flags in rows:
+            rowids.append(rowid)
             ids.append(post_id)
             neg_times.append(-micros / 1_000_000)
             days.append(day_of(micros, offset))

@@ -34,7 +34,14 @@ from newsreader.archive.index import sql
 from newsreader.archive.index.texts import schema_name, shard_number
 from newsreader.archive.query import SearchTerms
 
-__all__ = ["SHORT_TERM", "match_expression", "matching_ids", "shard_schemas", "text_condition"]
+__all__ = [
+    "SHORT_TERM",
+    "match_expression",
+    "matching_ids",
+    "matching_rowids",
+    "shard_schemas",
+    "text_condition",
+]
 
 SHORT_TERM: Final = 3
 """Terms shorter than this have no trigram of their own."""
@@ -61,6 +68,45 @@ def text_condition(
 
     Call inside a read transaction.
     """
+    found = _shard_expressions(connection, terms)
+    if found is None:
+        return None
+    expressions, negated = found
+    if not expressions:
+        return "", []
+    schemas = [schema for schema, _ in expressions]
+    return sql.rowids_matching(schemas, negated=negated), [text for _, text in expressions]
+
+
+def matching_rowids(connection: sqlite3.Connection, terms: SearchTerms) -> list[int]:
+    """The rowids of the posts matching ``terms``, from the full-text shards alone when
+    terms are required (no lookup in ``entries``: 0.14 s instead of 0.58 s for half a
+    million matches). A rowid whose entry is not (yet, or any more) a post may be among
+    them: the caller keeps those of the posts it lists.
+
+    Call inside a read transaction.
+    """
+    found = _shard_expressions(connection, terms)
+    if found is None:
+        return []
+    expressions, negated = found
+    schemas = [schema for schema, _ in expressions]
+    values = [text for _, text in expressions]
+    if not expressions:
+        statement = sql.POST_ROWIDS
+    elif negated:
+        statement = sql.POST_ROWIDS_WHERE + sql.rowids_matching(schemas, negated=True)
+    else:
+        statement = sql.text_rowids(schemas)
+    return [rowid for (rowid,) in connection.execute(statement, values)]
+
+
+def _shard_expressions(
+    connection: sqlite3.Connection, terms: SearchTerms
+) -> tuple[list[tuple[str, str]], bool] | None:
+    """``(schema, FTS5 expression)`` of each shard that can match, and whether they are
+    exclusions (the posts ``NOT IN`` their matches); None when nothing can match, no
+    expression when everything does."""
     # The index file first: its state is then the one read, and the shards' (read next) is
     # at least as new, so every text of an entry it holds is there (texts are committed
     # before their entries and deleted after them).
@@ -77,15 +123,8 @@ def text_condition(
         elif unwanted:
             excluded.append((schema, unwanted))
     if terms.required:
-        if not required:
-            return None
-        return _condition(required, negated=False)
-    return _condition(excluded, negated=True) if excluded else ("", [])
-
-
-def _condition(expressions: list[tuple[str, str]], *, negated: bool) -> tuple[str, list[str]]:
-    schemas = [schema for schema, _ in expressions]
-    return sql.rowids_matching(schemas, negated=negated), [text for _, text in expressions]
+        return (required, False) if required else None
+    return excluded, True
 
 
 def shard_schemas(connection: sqlite3.Connection) -> list[str]:

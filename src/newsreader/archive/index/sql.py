@@ -44,6 +44,8 @@ __all__ = [
     "POST_COLUMNS",
     "POST_IDS",
     "POST_IDS_WHERE",
+    "POST_ROWIDS",
+    "POST_ROWIDS_WHERE",
     "POST_TITLES",
     "QUERY_ONLY",
     "RECOVERED_PROBLEMS",
@@ -69,6 +71,7 @@ __all__ = [
     "ZONED_DATES",
     "attach",
     "drop_table",
+    "ids_of_rowids",
     "in_list",
     "in_schema",
     "page_size",
@@ -81,6 +84,7 @@ __all__ = [
     "set_user_version",
     "stamps_of_files",
     "statements",
+    "text_rowids",
 ]
 
 SCHEMA_VERSION: Final = 6
@@ -246,7 +250,7 @@ ZONED_DATES: Final = (
 )
 """The posts whose dates depend on the zone (``rows.DATE_BASIS_STEP`` is bound)."""
 POST_COLUMNS: Final = (
-    "SELECT id, us, utc_offset, categories, tags, flags FROM entries"
+    "SELECT rowid, id, us, utc_offset, categories, tags, flags FROM entries"
     " WHERE kind = 0 ORDER BY us DESC, id DESC"
 )
 """What the reader keeps of every post (``archive.columns``), newest first: read along the
@@ -301,6 +305,11 @@ def posts_by_id(count: int) -> str:
     return f"{SELECT_ENTRIES} WHERE kind = 0 AND id IN ({in_list(count)})"
 
 
+def ids_of_rowids(count: int) -> str:
+    """The ids of the posts among ``count`` rowids."""
+    return f"SELECT id FROM entries WHERE kind = 0 AND rowid IN ({in_list(count)})"
+
+
 def posts_named(urls: int, titles: int) -> str:
     """The posts whose source address is among ``urls`` values or title among ``titles``."""
     return (
@@ -326,11 +335,18 @@ TERMS_IN_RANGE: Final = "SELECT term FROM fts_terms WHERE term >= ? AND term < ?
 TEXT_MATCH: Final = "SELECT rowid FROM fts WHERE fts MATCH ?"
 """The rowids whose text matches an FTS5 expression."""
 POST_IDS_WHERE: Final = "SELECT id FROM entries WHERE kind = 0 AND "
+POST_ROWIDS: Final = "SELECT rowid FROM entries WHERE kind = 0"
+POST_ROWIDS_WHERE: Final = "SELECT rowid FROM entries WHERE kind = 0 AND "
 """The posts meeting a condition (a :func:`rowids_matching` one)."""
+
+
+def text_rowids(schemas: list[str]) -> str:
+    """The rowids of the texts matching one FTS5 expression per shard, bound in the order
+    of ``schemas``."""
+    return " UNION ALL ".join(in_schema(TEXT_MATCH, schema) for schema in schemas)
 
 
 def rowids_matching(schemas: list[str], *, negated: bool = False) -> str:
     """``rowid IN (...)`` (or ``NOT IN``) the texts matching one FTS5 expression per shard,
     bound in the order of ``schemas``."""
-    union = " UNION ALL ".join(in_schema(TEXT_MATCH, schema) for schema in schemas)
-    return f"rowid {'NOT IN' if negated else 'IN'} ({union})"
+    return f"rowid {'NOT IN' if negated else 'IN'} ({text_rowids(schemas)})"
