@@ -113,6 +113,9 @@ class ArchiveFeed:
         self.options = options
         self.first_painted = threading.Event()
         """Set by the screen once the newest posts, sent first, are on screen."""
+        self.first_look_done = threading.Event()
+        """Set once the first look after the start is over (on a warm start, the check of
+        every file: seconds of CPU at a million posts, shared with the keys meanwhile)."""
         self._index: ArchiveIndex | None = None
         self._fully_checked = time.monotonic()
         self._stopped = threading.Event()
@@ -184,6 +187,7 @@ class ArchiveFeed:
             batch = self.look(self._stopped.is_set, changed=changed)
             if batch is not None and not self._stopped.is_set():
                 emit(batch)
+            self.first_look_done.set()
 
     def _watch(self, emit: Callable[[FeedEvent], None]) -> None:
         problem = watch_archive(self.root, self.look_now, self._stopped)
