@@ -403,8 +403,8 @@ def test_a_warm_start_reads_the_snapshot_while_it_is_current(
         generation, changes = index_store.version(connection)
     found = index_snapshot.load_snapshot(path, generation, changes)
     assert found is not None
-    ids, times, days, hidden, words, categories, tags = found[0]
-    doctored = (ids, times, days, hidden, ["doctored" for _ in words], categories, tags)
+    ids, times, days, hidden, words, categories, tags, rowids = found[0]
+    doctored = (ids, times, days, hidden, ["doctored" for _ in words], categories, tags, rowids)
     index_snapshot.save_snapshot(path, generation, changes, [[doctored]])
     with open_index(archive, cache, options) as index:
         served = index.archive()
