@@ -146,8 +146,13 @@ def test_list_with_no_match_says_so_on_stderr_and_exits_one(capsys, oddities: Pa
     for extra in ([], ["--json"]):
         code, out, err = run(capsys, "list", oddities, "--date", "2030", *extra)
         assert (code, out, err) == (1, "", "newsreader: No posts match.\n")
+
+
+def test_a_limit_of_zero_is_no_limit(capsys, oddities: Path):
     code, out, err = run(capsys, "list", oddities, "--limit", "0")
-    assert (code, out) == (1, "")
+    assert (code, err) == (0, "")
+    assert out == run(capsys, "list", oddities)[1]
+    assert len(out.splitlines()) == ODDITY_COUNT
 
 
 def test_a_negative_limit_is_a_usage_error(capsys, oddities: Path):

@@ -74,7 +74,7 @@ def matching_posts(
         options.path,
         load,
         query,
-        limit=options.limit,
+        limit=options.limit or None,  # 0: no limit, as the help says
         unread=options.unread,
         starred=options.starred,
     )
