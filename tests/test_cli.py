@@ -185,6 +185,21 @@ def test_show_prints_the_article_as_plain_text(capsys, oddities: Path):
     assert "<p>" not in out
 
 
+def test_show_spells_the_date_as_the_reader_does(
+    capsys, oddities: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # On the reader's clock, its zone named as the reader names it: by name, else the offset
+    # as UTC+08:00 (the archive's own here, its posts agreeing on +0800).
+    post = "_posts/2022-04-02-202204020930000002.md"
+    for zone, named in (("Asia/Shanghai", "Asia/Shanghai"), (None, "UTC+08:00")):
+        if zone is None:
+            monkeypatch.delenv("NEWSREADER_TZ")
+        code, out, _ = run(capsys, "show", oddities, post)
+        assert code == 0
+        dated = [line for line in out.splitlines() if line.startswith("Date")]
+        assert dated == [f"Date     2022-04-02 09:30 {named}"]
+
+
 def test_show_accepts_a_leading_dot_slash(capsys, oddities: Path):
     code, out, _ = run(capsys, "show", oddities, "./_posts/2022-06-04-202206040800000011.md")
     assert code == 0
