@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -252,8 +253,18 @@ def test_categories_by_count_and_by_name(capsys, oddities: Path):
 
 
 def summary_line(out: str) -> str:
-    [line] = [line for line in out.splitlines() if "posts loaded" in line]
+    [line] = [line for line in out.splitlines() if re.match(r"[\d,]+ posts? loaded, ", line)]
     return line
+
+
+def test_check_counts_one_of_a_kind_in_the_singular(capsys, write, tmp_path: Path):
+    write("_posts/2022-01-01-good.md", '---\ntitle: "好"\ndate: 2022-01-01\n---\n正文。\n')
+    write("_posts/2022-01-02-binary.md", b"\x00\x01\x02\x03binary")
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert code == 1
+    assert summary_line(out).startswith(
+        "1 post loaded, 1 file skipped, 1 problem (0 posts loaded with recovered problems) in "
+    )
 
 
 def test_check_a_clean_archive_exits_zero(capsys, oddities: Path):

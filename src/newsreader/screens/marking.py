@@ -18,6 +18,7 @@ from newsreader.config import Settings
 from newsreader.reader.model import ReaderModel
 from newsreader.screens.confirm import ConfirmScreen
 from newsreader.state import StateError
+from newsreader.words import counted
 
 
 class Marking:
@@ -103,7 +104,7 @@ class Marking:
                     "Marked {:,} posts read (u undoes)",
                 )
 
-        question = f"Mark {len(posts):,} posts read? (u undoes it)"
+        question = f"Mark {counted(len(posts), 'post')} read? (u undoes it)"
         self.screen.app.push_screen(ConfirmScreen(question), answered)
 
     def undo(self) -> None:
