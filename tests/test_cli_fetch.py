@@ -165,6 +165,19 @@ def test_a_limited_search_reads_the_newest_posts_first_and_answers_the_same(
     assert any(answered) and not all(answered)
 
 
+def test_list_imports_no_completion_library() -> None:
+    # shtab imports importlib.metadata: ~20 ms of every command's start, for `completion` only.
+    code = (
+        "import sys; from newsreader.cli import main; main(['list', '--limit', '1']); "
+        "print('shtab' in sys.modules, file=sys.stderr)"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == "False"
+
+
 def test_categories_differing_in_case_keep_the_archives_order(write, tmp_path: Path) -> None:
     # Sorted by count then by folded name, "News" and "news" tie: the Archive leaves them in
     # the order it met them, newest post first.
