@@ -230,15 +230,6 @@ def test_the_list_shows_the_newest_posts_first_and_the_status_counts_them() -> N
     run(scenario)
 
 
-def test_the_status_counts_one_post_in_the_singular(tmp_path: Path) -> None:
-    write_post(tmp_path, "2024-01-02-only.md", "The only post")
-
-    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
-        assert status(reader) == "1 of 1 post"
-
-    run(scenario, root=tmp_path)
-
-
 def test_a_notification_says_how_many_problems_were_found_after_loading() -> None:
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
         (message,) = [m for m in notifications(pilot) if m.startswith("Loaded")]
@@ -1052,7 +1043,7 @@ def test_r_reloads_and_shows_a_file_added_since(tmp_path: Path) -> None:
     write_post(tmp_path, "2022-05-01-one.md", "The first post")
 
     async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
-        assert status(reader) == "1 of 1 posts"
+        assert status(reader) == "1 of 1 post"
         write_post(tmp_path, "2022-06-01-two.md", "A post added later")
         await pilot.press("r")
         assert "Reloading…" in notifications(pilot)
