@@ -211,15 +211,10 @@ def _newest_in_windows(
     while True:
         statement = _EDGE + dates + _EDGE_TAIL
         edge = connection.execute(statement, [*date_values, size - 1]).fetchone()
-        # No edge: fewer posts than the window of those dates, which all are the window.
-        window, window_values = (
-            (dates, date_values)
-            if edge is None
-            else (
-                dates + _IN_WINDOW,
-                [*date_values, edge[0], edge[0], edge[1]],
-            )
-        )
+        if edge is None:  # fewer posts of those dates than the window: all of them are
+            window, window_values = dates, date_values
+        else:
+            window, window_values = dates + _IN_WINDOW, [*date_values, edge[0], edge[0], edge[1]]
         low, high = connection.execute(_ROWID_RANGE + window, window_values).fetchone()
         if low is None:
             return []
@@ -232,7 +227,7 @@ def _newest_in_windows(
             return rows
         rowids = rowids or int(connection.execute(sql.LAST_ROWID).fetchone()[0])
         if not rows or len(rows) * rowids < _FEW_MATCHES * size:
-            return None  # the matches in all, at the window's density: fewer than it has posts
+            return None  # at the window's density, too few matches in all to look further
         size *= max(_WINDOW_GROWTH, -(-_WINDOW_GROWTH * limit // len(rows)))
 
 
