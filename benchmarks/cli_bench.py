@@ -4,6 +4,12 @@ Usage::
 
     python benchmarks/cli_bench.py [--posts 10000,100000] [--keep DIR] [--runs 5]
     python benchmarks/cli_bench.py --archive PATH      # an archive already there
+    python benchmarks/cli_bench.py --archive PATH --cache-home DIR   # and its index, as built
+
+With ``--cache-home`` the index already built under ``DIR`` (an ``XDG_CACHE_HOME``) is read
+as it is: no ``newsreader index`` runs, so a large index built once is never written again,
+and the posts column names the archive instead of counting its posts (counting means listing
+them all). Read marks and settings still live in the scratch folder.
 
 For each size an archive is generated with ``generate_archive.py`` (in a temporary folder, or
 under ``--keep DIR``, where it is reused next time), its index is built by ``newsreader index``
@@ -56,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="generate archives here and reuse them")
     parser.add_argument("--archive", type=Path, action="append", help="measure this archive")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--cache-home", type=Path, help="read the index built under this XDG_CACHE_HOME"
+    )
     args = parser.parse_args(argv)
     console = Console(stderr=True)
     rows: list[tuple[str, dict[str, tuple[float, float]]]] = []
@@ -68,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for root in archives:
             console.log(f"{root}…")
             try:
-                rows.append(_measure(root, Path(scratch) / root.name, args.runs))
+                rows.append(_measure(root, Path(scratch) / root.name, args.runs, args.cache_home))
             except subprocess.CalledProcessError as error:
                 console.print(f"[red]{root}: {error}\n{error.stderr}[/]")
                 return 1
@@ -86,7 +95,9 @@ def _archive(size: int, base: Path, console: Console) -> Path:
     return root
 
 
-def _measure(root: Path, scratch: Path, runs: int) -> tuple[str, dict[str, tuple[float, float]]]:
+def _measure(
+    root: Path, scratch: Path, runs: int, cache_home: Path | None = None
+) -> tuple[str, dict[str, tuple[float, float]]]:
     env = dict(os.environ, NEWSREADER_TZ=ZONE)
     # As installed: compiled once, not at every start (some shells forbid writing .pyc).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -95,7 +106,10 @@ def _measure(root: Path, scratch: Path, runs: int) -> tuple[str, dict[str, tuple
         env[name] = str(scratch / name.lower())
     for name in ("NEWSREADER_CONFIG", "NEWSREADER_DATA_DIR", "NEWSREADER_CACHE_DIR"):
         env.pop(name, None)
-    _run(["index", str(root)], env)
+    if cache_home is None:
+        _run(["index", str(root)], env)
+    else:
+        env["XDG_CACHE_HOME"] = str(cache_home)
     newest = json.loads(_run(["list", str(root), "--limit", "1", "--json"], env))
     commands = {
         "list --limit 20": ["list", str(root), "--limit", "20"],
@@ -115,6 +129,8 @@ def _measure(root: Path, scratch: Path, runs: int) -> tuple[str, dict[str, tuple
             _run(arguments, env)
             times.append(time.perf_counter() - began)
         cells[label] = (statistics.median(times), min(times))
+    if cache_home is not None:
+        return root.name, cells
     posts = _run(["list", str(root), "--json"], env).count("\n")
     return f"{posts:,}", cells
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -146,8 +147,13 @@ def test_list_with_no_match_says_so_on_stderr_and_exits_one(capsys, oddities: Pa
     for extra in ([], ["--json"]):
         code, out, err = run(capsys, "list", oddities, "--date", "2030", *extra)
         assert (code, out, err) == (1, "", "newsreader: No posts match.\n")
+
+
+def test_a_limit_of_zero_is_no_limit(capsys, oddities: Path):
     code, out, err = run(capsys, "list", oddities, "--limit", "0")
-    assert (code, out) == (1, "")
+    assert (code, err) == (0, "")
+    assert out == run(capsys, "list", oddities)[1]
+    assert len(out.splitlines()) == ODDITY_COUNT
 
 
 def test_a_negative_limit_is_a_usage_error(capsys, oddities: Path):
@@ -178,6 +184,21 @@ def test_show_prints_the_article_as_plain_text(capsys, oddities: Path):
     assert "智能语音企业与山区城市签约共建数字产业园" in out
     assert "数字产业园" in out
     assert "<p>" not in out
+
+
+def test_show_spells_the_date_as_the_reader_does(
+    capsys, oddities: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # On the reader's clock, its zone named as the reader names it: by name, else the offset
+    # as UTC+08:00 (the archive's own here, its posts agreeing on +0800).
+    post = "_posts/2022-04-02-202204020930000002.md"
+    for zone, named in (("Asia/Shanghai", "Asia/Shanghai"), (None, "UTC+08:00")):
+        if zone is None:
+            monkeypatch.delenv("NEWSREADER_TZ")
+        code, out, _ = run(capsys, "show", oddities, post)
+        assert code == 0
+        dated = [line for line in out.splitlines() if line.startswith("Date")]
+        assert dated == [f"Date     2022-04-02 09:30 {named}"]
 
 
 def test_show_accepts_a_leading_dot_slash(capsys, oddities: Path):
@@ -232,8 +253,18 @@ def test_categories_by_count_and_by_name(capsys, oddities: Path):
 
 
 def summary_line(out: str) -> str:
-    [line] = [line for line in out.splitlines() if "posts loaded" in line]
+    [line] = [line for line in out.splitlines() if re.match(r"[\d,]+ posts? loaded, ", line)]
     return line
+
+
+def test_check_counts_one_of_a_kind_in_the_singular(capsys, write, tmp_path: Path):
+    write("_posts/2022-01-01-good.md", '---\ntitle: "好"\ndate: 2022-01-01\n---\n正文。\n')
+    write("_posts/2022-01-02-binary.md", b"\x00\x01\x02\x03binary")
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert code == 1
+    assert summary_line(out).startswith(
+        "1 post loaded, 1 file skipped, 1 problem (0 posts loaded with recovered problems) in "
+    )
 
 
 def test_check_a_clean_archive_exits_zero(capsys, oddities: Path):

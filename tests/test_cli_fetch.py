@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import hostile_archive as ha
@@ -25,6 +26,7 @@ from newsreader.archive.index import (
     category_summary,
     count_matching,
     linked_post,
+    lookup,
     matching_posts,
 )
 from newsreader.cli import main
@@ -106,6 +108,76 @@ def test_sql_answers_are_the_archives_on_every_corpus(hostile: Path, tmp_path: P
                     assert found == ([] if (p := archive.linked_post(name)) is None else [p])
 
 
+def _windowed_search_archive(write, tmp_path: Path) -> ArchiveIndex:
+    """An index whose rowids follow the dates only in part: posts written after the first
+    refresh are spread over the same days, some older than every other; posts share dates;
+    a few categories."""
+    words = ["port", "bonds", "港口", "rare", "trees"]
+
+    def post(number: int, day: int, hour: int) -> None:
+        text = " ".join(words[k] for k in range(len(words)) if number % (k + 2) == 0) or "none"
+        write(
+            f"_posts/2024-01-{day:02d}-p{number:03d}.md",
+            f"---\ntitle: p{number} {text}\ncategories: c{number % 3}\n"
+            f"date: 2024-01-{day:02d} {hour:02d}:00\n---\n{text}",
+        )
+
+    for number in range(60):
+        post(number, 10 + number // 4, number % 2)  # two posts at each time
+    index = ArchiveIndex.open(tmp_path, LoadOptions(tz=SHANGHAI), tmp_path / "cache")
+    index.refresh()
+    for number in range(60, 100):
+        post(number, 1 + (number - 60) // 2, number % 3)  # later rowids, the same days
+    index.refresh()
+    return index
+
+
+@pytest.mark.parametrize("few_matches", [0, 2])
+def test_a_limited_search_reads_the_newest_posts_first_and_answers_the_same(
+    few_matches: int, write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows of a few posts on a small archive, so that every way through them is taken:
+    # enough matches in the first, a larger one, all the posts, the whole query at last.
+    monkeypatch.setattr(lookup, "_FIRST_WINDOW", 3)
+    monkeypatch.setattr(lookup, "_WINDOW_PER_POST", 1)
+    monkeypatch.setattr(lookup, "_FEW_MATCHES", few_matches)
+    answered = []
+    windows = lookup._newest_in_windows
+
+    def counted(*arguments: Any) -> list[Any] | None:
+        rows = windows(*arguments)
+        answered.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(lookup, "_newest_in_windows", counted)
+    texts = ["port", "港口", "rare", "bonds -trees", "-port", "港", "none", "nothing at all"]
+    dates = [None, parse_date_spec("2024-01-12..2024-01-20", SHANGHAI)]
+    with _windowed_search_archive(write, tmp_path) as index:
+        archive = Archive(index.root, index.posts())
+        for text in texts:
+            for category in (None, "c1"):
+                for spec in dates:
+                    query = Filter(text=text, category=category, dates=spec)
+                    expected = archive.filter(query, index.search(query.terms))
+                    for limit in (1, 2, 5, 13, 100):
+                        found = matching_posts(index, query, limit)
+                        assert found == expected[:limit], (query, limit)
+    assert any(answered) and not all(answered)
+
+
+def test_list_imports_no_completion_library() -> None:
+    # shtab imports importlib.metadata: ~20 ms of every command's start, for `completion` only.
+    code = (
+        "import sys; from newsreader.cli import main; main(['list', '--limit', '1']); "
+        "print('shtab' in sys.modules, file=sys.stderr)"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == "False"
+
+
 def test_categories_differing_in_case_keep_the_archives_order(write, tmp_path: Path) -> None:
     # Sorted by count then by folded name, "News" and "news" tie: the Archive leaves them in
     # the order it met them, newest post first.
@@ -150,7 +222,7 @@ def test_commands_print_what_the_loaded_archive_gives(
     _run(capsys, "list", str(root), "--limit", "1")  # the index built
     fresh = [_run(capsys, *command) for command in commands]
     # Today's way, once more: every post loaded, then filtered (the index failing to read).
-    monkeypatch.setattr("newsreader.cli.fetch.count_matching", lambda index, query: None)
+    monkeypatch.setattr("newsreader.cli.fetch.has_posts", lambda index: None)
     loaded = [_run(capsys, *command) for command in commands]
     for command, new, old in zip(commands, fresh, loaded, strict=True):
         assert new[:2] == old[:2], command

@@ -577,7 +577,7 @@ def test_render_article_header() -> None:
     lines = [line.strip() for line in text.splitlines()]
     assert any("星辰公司为北斗汽车提供新型冷却液" in line for line in lines[:3])
     assert "\x1b[1;4m星辰公司为北斗汽车提供新型冷却液" in output
-    assert "2022-06-03 09:05 +0800" in text
+    assert "2022-06-03 09:05 UTC+08:00" in text  # its own offset, spelled as the reader does
     assert "emnews · 东财滚动新闻, other" in text
     assert "滚动新闻, 汽车" in text
     assert SOURCE in text

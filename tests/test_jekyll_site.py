@@ -265,7 +265,7 @@ def test_check_counts_drafts_unpublished_and_names_future_posts(
     out = capsys.readouterr().out
     assert "dates without an offset read in Asia/Tokyo (the timezone in _config.yml)" in out
     assert "1 draft and 1 unpublished post," in out
-    assert f"1 posts dated in the future (listed all the same): {name}" in out
+    assert f"1 post dated in the future (listed all the same): {name}" in out
     assert name in {row["id"] for row in listed(capsys, site)}
 
 

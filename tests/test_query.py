@@ -256,6 +256,20 @@ def test_filter_describes_itself(archive: Archive):
     assert Filter().describe() == ""
 
 
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        ("港口", "search “港口”"),
+        (' "street trees" ', "search “street trees”"),
+        ('"street trees" -oak', 'search "street trees" -oak'),
+        ('"a b" "c d"', 'search "a b" "c d"'),
+        ('say "hi', 'search say "hi'),
+    ],
+)
+def test_a_search_is_described_in_one_pair_of_quotes(text: str, described: str) -> None:
+    assert Filter(text=text).describe() == described
+
+
 def test_a_text_without_the_indexs_answer_is_refused() -> None:
     archive = Archive(Path("/archive"))
     with pytest.raises(ValueError, match="needs the ids"):

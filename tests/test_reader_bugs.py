@@ -166,7 +166,7 @@ def test_a_delayed_read_mark_is_dropped_when_the_archive_is_switched(tmp_path: P
             assert reader.reading_pane.post is not None
             left.append(reader.reading_pane.post)
             app.open_archive(second)
-            await until(pilot, lambda: status(reader) == "1 of 1 posts", "the other archive")
+            await until(pilot, lambda: status(reader) == "1 of 1 post", "the other archive")
             await pilot.pause(0.6)  # past the delay
 
     asyncio.run(main())

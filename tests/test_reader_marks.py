@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_reader import FIRST_TITLE, SECOND_TITLE, TOTAL, pane_text, run, until
+from test_reader import (
+    FIRST_TITLE,
+    SECOND_TITLE,
+    TOTAL,
+    notifications,
+    pane_text,
+    run,
+    until,
+    write_post,
+)
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from newsreader.screens.confirm import ConfirmScreen
 from newsreader.screens.reader import ReaderScreen
@@ -59,6 +69,24 @@ def test_mark_all_read_asks_once_and_u_undoes_it(tmp_path: Path) -> None:
         await until(pilot, lambda: len(reader.article_list.posts) == TOTAL, "every post back")
 
     run(scenario)
+
+
+def test_marking_one_post_says_one_post(tmp_path: Path) -> None:
+    write_post(tmp_path, "2024-01-02-only.md", "The only post")
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        await pilot.press("M")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the question")
+        question = pilot.app.screen.query_one("#confirm-question", Label).render()
+        assert str(question) == "Mark 1 post read? (u undoes it)"
+        await pilot.press("y")
+        said = "Marked 1 post read (u undoes)"
+        await until(pilot, lambda: said in notifications(pilot), said)
+        await pilot.press("u")
+        said = "Undone: 1 post unread again"
+        await until(pilot, lambda: said in notifications(pilot), said)
+
+    run(scenario, root=tmp_path)
 
 
 def test_posts_sharing_a_title_and_date_each_keep_their_own_read_mark(tmp_path: Path) -> None:

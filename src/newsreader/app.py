@@ -23,6 +23,7 @@ from newsreader.screens.keymap import binding_keys, check_keymap, key_label
 from newsreader.screens.messages import ArticleSortChanged
 from newsreader.screens.reader import ReaderScreen
 from newsreader.widgets.category_list import CategoryList
+from newsreader.words import counted
 
 STYLESHEETS = ("app.tcss", "article_list.tcss", "reading_pane.tcss")
 
@@ -44,7 +45,7 @@ class CategoryCommands(Provider):
                     score,
                     matcher.highlight(name),
                     partial(screen.choose_category, category.slug),
-                    help=f"{category.count:,} posts",
+                    help=counted(category.count, "post"),
                 )
 
 

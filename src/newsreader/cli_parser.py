@@ -222,7 +222,9 @@ def _add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     listing.add_argument(
         "--unpublished", action="store_true", help="also list posts marked 'published: false'"
     )
-    listing.add_argument("--limit", metavar="N", type=int, help="at most N posts")
+    listing.add_argument(
+        "--limit", metavar="N", type=int, help="at most N posts, the newest (0: no limit)"
+    )
     listing.add_argument(
         "--json",
         action="store_true",

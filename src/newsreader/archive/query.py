@@ -195,5 +195,15 @@ class Filter:
         if self.dates:
             parts.append(f"date {self.dates.spec}")
         if self.text.strip():
-            parts.append(f"search “{self.text.strip()}”")
+            parts.append(f"search {_quoted(self.text.strip())}")
         return ", ".join(parts)
+
+
+def _quoted(text: str) -> str:
+    """A search's text in one pair of quotes: ours (“…”) around it, in place of its own when
+    it is one phrase; as typed when its own quotes mark phrases among other words."""
+    if '"' not in text:
+        return f"“{text}”"
+    if len(text) >= 2 and text[0] == text[-1] == '"' and text.count('"') == 2:
+        return f"“{text[1:-1]}”"
+    return text

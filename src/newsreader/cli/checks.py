@@ -33,9 +33,9 @@ def check_command(options: argparse.Namespace, load: LoadOptions) -> int:
         console.print(Text(line), soft_wrap=True)
     console.print(
         Text(
-            f"{len(archive):,} posts loaded, {len(archive.skipped):,} files skipped, "
-            f"{len(problems):,} problems ({recovered:,} posts loaded with recovered problems) "
-            f"in {display_path(archive.root)}"
+            f"{counted(len(archive), 'post')} loaded, {counted(len(archive.skipped), 'file')}"
+            f" skipped, {counted(len(problems), 'problem')} ({counted(recovered, 'post')} loaded"
+            f" with recovered problems) in {display_path(archive.root)}"
         ),
         soft_wrap=True,
     )
@@ -66,7 +66,8 @@ def check_notes(archive: Archive, load: LoadOptions) -> list[str]:
         shown = ", ".join(future[:_FUTURE_NAMED])
         more = f" and {len(future) - _FUTURE_NAMED:,} more" if len(future) > _FUTURE_NAMED else ""
         notes.append(
-            f"{len(future):,} posts dated in the future (listed all the same): {shown}{more}"
+            f"{counted(len(future), 'post')} dated in the future (listed all the same):"
+            f" {shown}{more}"
         )
     return notes
 
@@ -108,8 +109,9 @@ def index_command(options: argparse.Namespace, load: LoadOptions) -> int:
             print(f"newsreader: {notice}", file=sys.stderr)
         where = display_path(index.path) if index.path else "(kept in memory only)"
         summary = (
-            f"{result.scanned:,} files, {result.parsed:,} read: {len(result.added):,} new, "
-            f"{len(result.changed):,} changed, {len(result.removed):,} removed, "
+            f"{counted(result.scanned, 'file')}, {result.parsed:,} read:"
+            f" {len(result.added):,} new, {len(result.changed):,} changed,"
+            f" {len(result.removed):,} removed, "
             f"{len(index.skipped()):,} skipped; index {where}"
         )
     make_console().print(Text(summary), soft_wrap=True)

@@ -13,8 +13,6 @@ import argparse
 from pathlib import Path
 from textwrap import dedent
 
-import shtab
-
 from newsreader.archive import LoadOptions
 from newsreader.cli.common import CliError, load_options, open_archive, user_settings
 from newsreader.cli_parser import SUBCOMMANDS, completion_parser
@@ -67,6 +65,8 @@ def completion_command(options: argparse.Namespace, load: LoadOptions) -> int:
 
 def completion_script(shell: str) -> str:
     """The script completing newsreader in ``shell`` (``bash`` or ``zsh``)."""
+    import shtab  # ~20 ms of imports (importlib.metadata) every other command goes without
+
     parser = completion_parser()
     for command in _subparsers(parser):
         for action in command._actions:

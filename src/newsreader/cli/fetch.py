@@ -21,7 +21,7 @@ from newsreader.archive import Archive, Filter, LoadOptions, Post, load_archive
 from newsreader.archive.index import (
     ArchiveIndex,
     category_summary,
-    count_matching,
+    has_posts,
     linked_post,
     matching_posts,
     post_ids,
@@ -33,7 +33,6 @@ from newsreader.cli.common import CliError, marked, progress_bar, resolve_root
 from newsreader.cli.lookup import post_name
 
 _T = TypeVar("_T")
-_EVERY_POST = Filter(drafts=True, unpublished=True)
 
 
 @dataclass
@@ -156,17 +155,17 @@ def _answer(
         with progress_bar(common.PROGRESS_FROM) as progress:
             index.refresh_unless_unchanged(progress)
         before = len(index.notices)
-        total = count_matching(index, _EVERY_POST)
-        answer = ask(index) if total else None
-        failed = total is None or len(index.notices) > before
+        found = has_posts(index)
+        answer = ask(index) if found else None
+        failed = found is None or len(index.notices) > before
         notices = list(index.notices)
         root = index.root
     for notice in notices:
         print(f"newsreader: warning: {notice}", file=sys.stderr)
     if failed:
         archive = load_archive(given, options)
-        total, answer = len(archive), fallback(archive)
+        found, answer = len(archive) > 0, fallback(archive)
         root = archive.root
-    if not total or answer is None:
+    if not found or answer is None:
         raise CliError(f"no posts found in {given} (looked for .md, .markdown and .html files)")
     return root, answer

@@ -74,7 +74,7 @@ def matching_posts(
         options.path,
         load,
         query,
-        limit=options.limit,
+        limit=options.limit or None,  # 0: no limit, as the help says
         unread=options.unread,
         starred=options.starred,
     )
@@ -172,6 +172,7 @@ def show_command(options: argparse.Namespace, load: LoadOptions) -> int:
     # The index finds the posts and the category labels without reading every file.
     fetched = fetch_named_posts(path, load, targets)
     console = make_console(options.width)
+    zone = load.zone_for(fetched.root.resolve())  # the reader's: its dates read the same
     articles = []
     failed = 0
     for target, found in zip(targets, fetched.posts, strict=True):
@@ -185,7 +186,10 @@ def show_command(options: argparse.Namespace, load: LoadOptions) -> int:
             )
         else:
             articles.append(
-                (post.id, render_article(post, fetched.labels, find_post=fetched.find_post))
+                (
+                    post.id,
+                    render_article(post, fetched.labels, find_post=fetched.find_post, zone=zone),
+                )
             )
             continue
         failed += 1

@@ -404,7 +404,7 @@ class ReaderModel:
         if drafts or unpublished:
             message += f" ({counted(drafts, 'draft')} and {unpublished:,} unpublished hidden)"
         if archive.skipped:
-            message += f", skipped {len(archive.skipped):,} files"
+            message += f", skipped {counted(len(archive.skipped), 'file')}"
         if problems:
-            message += f"; {problems:,} problems: press ! to see them"
+            message += f"; {counted(problems, 'problem')}: press ! to see them"
         return message, bool(archive.skipped)

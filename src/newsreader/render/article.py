@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import timedelta, timezone, tzinfo
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -341,10 +341,9 @@ def render_article(
     heading = LineBreakingText(
         title or "(untitled)", style=styles.title if title else styles.untitled
     )
-    if zone is None:
-        date = strftime_padded(post.date, "%Y-%m-%d %H:%M %z").strip()
-    else:
-        date = f"{strftime_padded(in_zone(post.date, zone), '%Y-%m-%d %H:%M')} {zone_name(zone)}"
+    if zone is None:  # the offset it was written with, spelled as a zone is
+        zone = timezone(post.date.utcoffset() or timedelta())
+    date = f"{strftime_padded(in_zone(post.date, zone), '%Y-%m-%d %H:%M')} {zone_name(zone)}"
     meta = [("Date", Text(date))]
     if post.categories:
         names = []

@@ -18,6 +18,7 @@ from newsreader.config import Settings
 from newsreader.reader.model import ReaderModel
 from newsreader.screens.confirm import ConfirmScreen
 from newsreader.state import StateError
+from newsreader.words import counted
 
 
 class Marking:
@@ -100,10 +101,10 @@ class Marking:
             if yes:
                 self._in_worker(
                     lambda: marks.mark_read(posts, undoable=True),
-                    "Marked {:,} posts read (u undoes)",
+                    lambda count: f"Marked {counted(count, 'post')} read (u undoes)",
                 )
 
-        question = f"Mark {len(posts):,} posts read? (u undoes it)"
+        question = f"Mark {counted(len(posts), 'post')} read? (u undoes it)"
         self.screen.app.push_screen(ConfirmScreen(question), answered)
 
     def undo(self) -> None:
@@ -112,9 +113,9 @@ class Marking:
         if marks is None or not marks.can_undo:
             self.screen.notify("Nothing to undo.", timeout=2)
             return
-        self._in_worker(marks.undo, "Undone: {:,} posts unread again")
+        self._in_worker(marks.undo, lambda count: f"Undone: {counted(count, 'post')} unread again")
 
-    def _in_worker(self, write: Callable[[], int], said: str) -> None:
+    def _in_worker(self, write: Callable[[], int], said: Callable[[int], str]) -> None:
         screen = self.screen
         app = screen.app
 
@@ -124,7 +125,7 @@ class Marking:
             except StateError as error:
                 app.call_from_thread(screen.notify, str(error), severity="error", timeout=10)
                 return
-            app.call_from_thread(self._finished, said.format(changed))
+            app.call_from_thread(self._finished, said(changed))
 
         screen.run_worker(work, thread=True, exclusive=True, group="marks")
 

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from newsreader.archive import Problem
 from newsreader.config import Settings
+from newsreader.words import counted
 
 
 class ProblemsScreen(ModalScreen[str | None]):
@@ -46,7 +47,8 @@ class ProblemsScreen(ModalScreen[str | None]):
         count = len(self._problems)
         if count:
             summary = (
-                f"{count:,} problems while loading, {self._skipped:,} files skipped. "
+                f"{counted(count, 'problem')} while loading,"
+                f" {counted(self._skipped, 'file')} skipped. "
                 "Recovered posts are in the list; skipped files are not. "
                 "Enter opens a recovered post (marked ▸); escape closes."
             )

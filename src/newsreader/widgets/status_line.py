@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from newsreader.words import counted
+
 
 class StatusLine(Horizontal):
     """Says "category emnews, date 2022 — 123 of 16,903 posts"; a progress bar while loading.
@@ -38,7 +40,7 @@ class StatusLine(Horizontal):
         if filters:
             text.append(filters, style="bold")
             text.append(" — ")
-        text.append(f"{shown:,} of {total:,} posts")
+        text.append(f"{shown:,} of {counted(total, 'post')}")
         self.query_one("#status-text", Static).update(text)
 
     def show_position(self, row: int, count: int) -> None:

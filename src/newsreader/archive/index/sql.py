@@ -64,6 +64,7 @@ __all__ = [
     "TABLES",
     "TERMS_IN_RANGE",
     "TEXT_MATCH",
+    "TEXT_MATCH_BETWEEN",
     "TEXT_ROWIDS",
     "USER_VERSION",
     "VERSION",
@@ -334,10 +335,14 @@ TERMS_IN_RANGE: Final = "SELECT term FROM fts_terms WHERE term >= ? AND term < ?
 """The indexed trigrams in a range of text (those starting with a short term)."""
 TEXT_MATCH: Final = "SELECT rowid FROM fts WHERE fts MATCH ?"
 """The rowids whose text matches an FTS5 expression."""
+TEXT_MATCH_BETWEEN: Final = f"{TEXT_MATCH} AND rowid BETWEEN ? AND ?"
+"""As :data:`TEXT_MATCH`, among the rowids of a range: FTS5 seeks each term's list of rowids
+to the range instead of reading all of it."""
 POST_IDS_WHERE: Final = "SELECT id FROM entries WHERE kind = 0 AND "
+"""The posts meeting a condition (a :func:`rowids_matching` one)."""
 POST_ROWIDS: Final = "SELECT rowid FROM entries WHERE kind = 0"
 POST_ROWIDS_WHERE: Final = "SELECT rowid FROM entries WHERE kind = 0 AND "
-"""The posts meeting a condition (a :func:`rowids_matching` one)."""
+"""The rowids of the posts meeting a condition (a :func:`rowids_matching` one)."""
 
 
 def text_rowids(schemas: list[str]) -> str:
@@ -346,7 +351,11 @@ def text_rowids(schemas: list[str]) -> str:
     return " UNION ALL ".join(in_schema(TEXT_MATCH, schema) for schema in schemas)
 
 
-def rowids_matching(schemas: list[str], *, negated: bool = False) -> str:
+def rowids_matching(schemas: list[str], *, negated: bool = False, between: bool = False) -> str:
     """``rowid IN (...)`` (or ``NOT IN``) the texts matching one FTS5 expression per shard,
-    bound in the order of ``schemas``."""
-    return f"rowid {'NOT IN' if negated else 'IN'} ({text_rowids(schemas)})"
+    bound in the order of ``schemas``. ``between``: only rowids in a range, bound first
+    (``low, high``) and after each expression again."""
+    match = TEXT_MATCH_BETWEEN if between else TEXT_MATCH
+    union = " UNION ALL ".join(in_schema(match, schema) for schema in schemas)
+    condition = f"rowid {'NOT IN' if negated else 'IN'} ({union})"
+    return f"rowid BETWEEN ? AND ? AND {condition}" if between else condition
