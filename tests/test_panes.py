@@ -35,6 +35,7 @@ from newsreader.screens.date_filter import DateFilterScreen
 from newsreader.screens.problems import ProblemsScreen
 from newsreader.screens.reader import ReaderScreen
 from newsreader.widgets.category_list import CategoryList
+from newsreader.widgets.footer import FittingFooter
 from newsreader.widgets.timeline import Timeline
 
 # ------------------------------------------------------------------------------ the sidebar
@@ -195,6 +196,42 @@ def test_the_footer_follows_the_focus_to_the_article_and_back() -> None:
         assert line.lstrip().startswith("⏎ Open")
 
     run(scenario, size=(160, 30))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 30)])
+def test_the_footer_shows_what_a_new_footer_would_after_many_moves_of_the_focus(
+    size: tuple[int, int],
+) -> None:
+    """The footer's entries are reused for the next set of keys (not mounted anew): after
+    every move, what it paints is what a footer composed from nothing paints."""
+
+    async def scenario(pilot: Pilot[None], reader: ReaderScreen) -> None:
+        seen: set[str] = set()
+        moves = [
+            ("enter",),
+            ("escape",),
+            ("t",),
+            ("c", *"emnews", "enter"),
+            ("d",),
+            (*"2022-03", "enter"),
+            ("h",),
+            ("enter",),
+        ]
+        for keys in moves:
+            await pilot.press(*keys)
+            await pilot.pause(0.2)
+            if pilot.app.screen is not reader:
+                continue  # a dialog: its own footer
+            line, _ = await footer_entries(pilot, reader)
+            seen.add(line)
+            footer = reader.query_one(FittingFooter)
+            footer._shown = None  # as if it had never been composed: made from nothing
+            footer.refresh(recompose=True)
+            fresh, _ = await footer_entries(pilot, reader)
+            assert line == fresh, keys
+        assert len(seen) >= 2, "the moves never changed the footer's keys"
+
+    run(scenario, size=size)
 
 
 def test_at_24_rows_the_empty_reading_pane_gives_its_rows_to_the_list() -> None:
