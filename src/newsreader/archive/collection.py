@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 from array import array
-from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Container, Iterable
+from collections import Counter, OrderedDict
+from collections.abc import Container, Iterable
 from collections.abc import Set as AbstractSet
 from itertools import compress
 from pathlib import Path
 from typing import Protocol
 
+from newsreader.archive.column_index import index_columns
 from newsreader.archive.columns import (
     DRAFT,
     UNPUBLISHED,
@@ -34,6 +34,7 @@ from newsreader.archive.columns import (
     empty_columns,
     merged_columns,
 )
+from newsreader.archive.links import linked_name_matcher
 from newsreader.archive.ordering import SortOrder, category_key, title_key
 from newsreader.archive.post import Category, Post, Problem
 from newsreader.archive.post_list import Positions, PostList
@@ -84,17 +85,10 @@ class Archive:
         """The indexed posts last shown, least recently shown first."""
         self._dirty = True
         self._columns = empty_columns()
-        self._position: dict[str, int] = {}
-        self._listed: array[int] = array("l")
-        """The positions of the posts listed by default (no draft, no unpublished post)."""
-        self._by_category: dict[str, array[int]] = {}
-        self._by_tag: dict[str, array[int]] = {}
-        self._listed_per_category: dict[str, int] = {}
-        self._labels: dict[str, str] = {}
+        self._index = index_columns(self._columns)
         self._day_names: dict[int, str] = {}
         self._listed_days: Counter[str] | None = None
         self._rowids_placed: array[int] | None = None
-        self._hidden_counts = (0, 0)
         self._ranks: dict[SortOrder, tuple[array[int], array[int]]] = {}
         """Each key order's positions, and each position's rank, once asked for after a change."""
         self.add(posts)
@@ -144,36 +138,7 @@ class Archive:
             ]
             columns = merged_columns(base, kept, held.values())
         self._columns = columns
-        self._position = dict(zip(columns.ids, range(len(columns)), strict=True))
-        by_category: defaultdict[str, array[int]] = defaultdict(lambda: array("l"))
-        by_tag: defaultdict[str, array[int]] = defaultdict(lambda: array("l"))
-        listed_per_category: Counter[str] = Counter()
-        hidden = columns.hidden
-        # One pass per distinct value, not per post: posts share their category and tag
-        # tuples (a few thousand for a million posts).
-        groups: defaultdict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = defaultdict(list)
-        for position, key in enumerate(zip(columns.categories, columns.tags, strict=True)):
-            groups[key].append(position)
-        for (categories, tags), positions in groups.items():
-            listed = sum(1 for position in positions if not hidden[position])
-            for slug in categories:
-                by_category[slug].extend(positions)
-                listed_per_category[slug] += listed
-            for tag in tags:
-                by_tag[tag].extend(positions)
-        self._by_category = {slug: _sorted(positions) for slug, positions in by_category.items()}
-        self._by_tag = {tag: _sorted(positions) for tag, positions in by_tag.items()}
-        self._listed_per_category = dict(listed_per_category)
-        self._labels = _category_labels(groups)
-        if any(hidden):
-            self._listed = array("l", (p for p, bits in enumerate(hidden) if not bits))
-            self._hidden_counts = (
-                sum(1 for bits in hidden if bits & DRAFT),
-                sum(1 for bits in hidden if bits & UNPUBLISHED),
-            )
-        else:
-            self._listed = array("l", range(len(columns)))
-            self._hidden_counts = (0, 0)
+        self._index = index_columns(columns)
         self._ranks = {}
         self._listed_days = None
         self._rowids_placed = None
@@ -221,7 +186,7 @@ class Archive:
         """The post's position in ``columns`` (a PostList's, maybe from before a change)."""
         self._rebuild()
         if columns is self._columns:
-            return self._position.get(post_id)
+            return self._index.position.get(post_id)
         try:
             return columns.ids.index(post_id)
         except ValueError:
@@ -244,12 +209,12 @@ class Archive:
 
     def __contains__(self, post_id: object) -> bool:
         self._rebuild()
-        return post_id in self._position
+        return post_id in self._index.position
 
     def posts_with_ids(self, post_ids: Iterable[str]) -> list[Post]:
         """The posts among these ids, in no order (fetched together, not kept)."""
         self._rebuild()
-        wanted = [post_id for post_id in post_ids if post_id in self._position]
+        wanted = [post_id for post_id in post_ids if post_id in self._index.position]
         found = [post for post_id in wanted if (post := self.held_post(post_id)) is not None]
         if self._source is not None and len(found) < len(wanted):
             have = {post.id for post in found}
@@ -270,19 +235,19 @@ class Archive:
             found += [
                 post
                 for post in self._source.posts_named(urls, titles)
-                if post.id not in held and post.id in self._position
+                if post.id not in held and post.id in self._index.position
             ]
         return found
 
     def listed_count(self) -> int:
         """The posts listed by default: all but drafts and unpublished posts."""
         self._rebuild()
-        return len(self._listed)
+        return len(self._index.listed)
 
     def listed_read(self, read_ids: AbstractSet[str]) -> int:
         """How many of ``read_ids`` are posts listed by default."""
         self._rebuild()
-        position, hidden = self._position, self._columns.hidden
+        position, hidden = self._index.position, self._columns.hidden
         return sum(
             1
             for post_id in read_ids
@@ -292,7 +257,7 @@ class Archive:
     def get(self, post_id: str) -> Post | None:
         """The post with this id, if loaded."""
         self._rebuild()
-        position = self._position.get(post_id)
+        position = self._index.position.get(post_id)
         if position is None:
             return None
         return self.held_post(post_id) or self._fetch_one(post_id)
@@ -345,16 +310,16 @@ class Archive:
     def labels(self) -> dict[str, str]:
         """Category slug -> label, for categories whose posts all carry one same tag."""
         self._rebuild()
-        return self._labels
+        return self._index.labels
 
     def categories(self, *, by: str = "count") -> list[Category]:
         """Every category with its label and count of posts listed by default (a category
         of drafts alone is left out), by count (default) or by name."""
         self._rebuild()
-        labels = self._labels
+        labels = self._index.labels
         categories = [
             Category(slug, labels.get(slug), count)
-            for slug, count in self._listed_per_category.items()
+            for slug, count in self._index.listed_per_category.items()
             if count
         ]
         if by == "name":
@@ -391,7 +356,10 @@ class Archive:
             if query.dates.start is not None:
                 high = bisect.bisect_right(neg_times, -query.dates.start.timestamp())
         positions: Positions = range(low, high)
-        for key, index in ((query.category, self._by_category), (query.tag, self._by_tag)):
+        for key, index in (
+            (query.category, self._index.by_category),
+            (query.tag, self._index.by_tag),
+        ):
             if key is None:
                 continue
             selected = index.get(key, array("l"))
@@ -410,16 +378,16 @@ class Archive:
             positions = array(
                 "l", [p for p in positions if hidden[p] & only_hidden and not hidden[p] & refused]
             )
-        elif self._hidden_counts == (0, 0) or allowed == DRAFT | UNPUBLISHED:
+        elif self._index.hidden_counts == (0, 0) or allowed == DRAFT | UNPUBLISHED:
             pass
         elif not allowed and isinstance(positions, range):
             # The usual case: a slice of the posts listed by default.
-            listed = self._listed
+            listed = self._index.listed
             start = bisect.bisect_left(listed, positions.start)
             positions = listed[start : bisect.bisect_left(listed, positions.stop)]
         else:
             positions = array("l", [p for p in positions if not hidden[p] & refused])
-        everything = len(positions) == len(self._listed) and not (
+        everything = len(positions) == len(self._index.listed) and not (
             only_hidden or query.category or query.tag or query.dates or terms
         )
         return self._list(positions, all_listed=everything and not allowed)
@@ -497,7 +465,7 @@ class Archive:
     def hidden_counts(self) -> tuple[int, int]:
         """How many posts are drafts, and how many unpublished (both hidden by default)."""
         self._rebuild()
-        return self._hidden_counts
+        return self._index.hidden_counts
 
     def unread_counts(self, read_ids: AbstractSet[str]) -> dict[str, int]:
         """Posts not in ``read_ids`` listed by default, per category slug.
@@ -506,7 +474,7 @@ class Archive:
         ones (a few ms for thousands read, at any size of archive).
         """
         self._rebuild()
-        position, columns = self._position, self._columns
+        position, columns = self._index.position, self._columns
         hidden, categories = columns.hidden, columns.categories
         read: Counter[str] = Counter()
         for post_id in read_ids:
@@ -514,7 +482,7 @@ class Archive:
             if found is not None and not hidden[found]:
                 read.update(categories[found])
         counts: dict[str, int] = {}
-        for slug, listed in self._listed_per_category.items():
+        for slug, listed in self._index.listed_per_category.items():
             unread = listed - read[slug]
             if unread:
                 counts[slug] = unread
@@ -540,47 +508,3 @@ class Archive:
         if isinstance(posts, PostList) and posts.all_listed:
             self._listed_days = counts  # the timeline asks on every filter: ~0.2 s at 1M
         return counts
-
-
-def _sorted(positions: array[int]) -> array[int]:
-    """Positions gathered group by group, in order (a category's posts are walked in order)."""
-    return array("l", sorted(positions))
-
-
-def _category_labels(
-    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]],
-) -> dict[str, str]:
-    """A category's label is the one tag every post of it carries (none when it is ambiguous).
-
-    ``groups``: the positions of the posts of each (categories, tags) pair.
-    """
-    shared: dict[str, list[str]] = {}
-    for categories, tags in groups:
-        for slug in categories:
-            known = shared.get(slug)
-            if known is None:
-                shared[slug] = list(dict.fromkeys(tags))
-            elif known:
-                shared[slug] = [tag for tag in known if tag in tags]
-    return {slug: tags[0] for slug, tags in shared.items() if len(tags) == 1}
-
-
-_STEM_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
-
-
-def linked_name_matcher(name: str) -> Callable[[str], bool]:
-    """Whether a post id is meant by a link to ``name`` that is not itself an id (stripped
-    as :meth:`Archive.linked_post` strips it): Jekyll's ``post_url`` matching."""
-    wanted = _posts_free(_STEM_EXTENSION.sub("", name))
-    suffix = "/" + wanted
-
-    def matches(post_id: str) -> bool:
-        stem = _posts_free(_STEM_EXTENSION.sub("", post_id))
-        return stem == wanted or stem.endswith(suffix)
-
-    return matches
-
-
-def _posts_free(path: str) -> str:
-    """``path`` without ``_posts`` folders: ``en/_posts/2010-07-21-a`` is ``en/2010-07-21-a``."""
-    return "/".join(part for part in path.split("/") if part != "_posts")

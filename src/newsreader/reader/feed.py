@@ -187,7 +187,12 @@ class ArchiveFeed:
             batch = self.look(self._stopped.is_set, changed=changed)
             if batch is not None and not self._stopped.is_set():
                 emit(batch)
-            self.first_look_done.set()
+            if not self.first_look_done.is_set():
+                # The first look read every file's stamp (a million tuples at 1M posts),
+                # made after the screen settled the posts: settled too, or each full
+                # collection walks them again, 0.1-0.2 s of a key press every few keys.
+                settle_memory()
+                self.first_look_done.set()
 
     def _watch(self, emit: Callable[[FeedEvent], None]) -> None:
         problem = watch_archive(self.root, self.look_now, self._stopped)

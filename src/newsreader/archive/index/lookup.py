@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final, NamedTuple
 
-from newsreader.archive.collection import linked_name_matcher
 from newsreader.archive.index import sql
 from newsreader.archive.index.archive_index import ArchiveIndex
 from newsreader.archive.index.rows import Row, RowDecoder
 from newsreader.archive.index.search import TextCondition, text_condition
 from newsreader.archive.index.store import version
 from newsreader.archive.index.summary_cache import load_summary, save_summary, summary_path
+from newsreader.archive.links import linked_name_matcher
 from newsreader.archive.post import Category, Post
 from newsreader.archive.query import Filter
 
