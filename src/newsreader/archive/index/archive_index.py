@@ -478,13 +478,22 @@ class ArchiveIndex:
 
     def _load_state(self) -> None:
         """Take what the index holds now as what this program knows it holds."""
-        rows, current = entries.file_state(self._store.writer)
-        self._set_state(rows, current, show=False)
+        files, current = entries.file_state(self._store.writer)
+        self._set_files(files, current, show=False)
 
     def _set_state(self, rows: list[Row], current: str, *, show: bool) -> None:
         """Set the index's files from entry rows (or :class:`FileRow` ones) of generation
         ``current``; ``show``: they are also the caller's view (posts() just returned them)."""
-        indexed, posts = file_states(rows)
+        self._set_files(file_states(rows), current, show=show)
+
+    def _set_files(
+        self,
+        files: tuple[dict[RelPath, FileStamp], set[RelPath]],
+        current: str,
+        *,
+        show: bool,
+    ) -> None:
+        indexed, posts = files
         with self._state_lock:
             self._indexed, self._indexed_posts = indexed, posts
             self._generation = current

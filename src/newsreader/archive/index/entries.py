@@ -24,6 +24,7 @@ from newsreader.archive.index.rows import (
     ParsedFile,
     Row,
     RowDecoder,
+    file_states,
     problems_of,
 )
 from newsreader.archive.index.snapshot import is_current, load_snapshot, save_snapshot
@@ -187,10 +188,14 @@ def clear(connection: sqlite3.Connection, texts: TextShards) -> str:
     return generation(connection)
 
 
-def file_state(connection: sqlite3.Connection) -> tuple[list[Row], str]:
-    """Every file's :class:`~.rows.FileRow`, and the generation they belong to."""
+def file_state(
+    connection: sqlite3.Connection,
+) -> tuple[tuple[dict[RelPath, FileStamp], set[RelPath]], str]:
+    """Every file's stamp and which files are posts (:func:`~.rows.file_states`), and the
+    generation they belong to; the rows are taken as they come (a million of them held at
+    once would add ~150 MB to the reader's peak at its first look)."""
     with read_transaction(connection):
-        return connection.execute(sql.FILE_STATE).fetchall(), generation(connection)
+        return file_states(connection.execute(sql.FILE_STATE)), generation(connection)
 
 
 def all_rows(connection: sqlite3.Connection) -> tuple[list[Row], str, int]:
