@@ -89,6 +89,7 @@ class Archive:
         self._day_names: dict[int, str] = {}
         self._listed_days: Counter[str] | None = None
         self._rowids_placed: array[int] | None = None
+        self._recovered: list[Problem] | None = None
         self._ranks: dict[SortOrder, tuple[array[int], array[int]]] = {}
         """Each key order's positions, and each position's rank, once asked for after a change."""
         self.add(posts)
@@ -150,6 +151,7 @@ class Archive:
         self.categories()
         self.day_counts(self.filter(Filter()))
         self._rowid_table()
+        self._source_problems()
 
     # --- posts, by position ------------------------------------------------------------------
 
@@ -171,7 +173,10 @@ class Archive:
         if source is None:  # an archive in memory holds every post
             raise KeyError(post_id)
         fetched = self._fetched
-        missing = [wanted for wanted in {post_id, *along} if wanted not in fetched]
+        held = self._posts
+        missing = [
+            wanted for wanted in {post_id, *along} if wanted not in fetched and wanted not in held
+        ]
         for found in source.posts(missing):
             fetched[found.id] = found
         while len(fetched) > KEPT_POSTS:
@@ -295,8 +300,7 @@ class Archive:
     @property
     def problems(self) -> list[Problem]:
         """Everything worth telling the user: skipped files, scan trouble, recovered posts."""
-        source = self._source
-        recovered = [] if source is None else source.recovered_problems()
+        recovered = list(self._source_problems())
         if self._removed or self._posts:
             changed = self._removed | self._posts.keys()
             recovered = [problem for problem in recovered if problem.path not in changed]
@@ -305,6 +309,14 @@ class Archive:
         ]
         recovered.sort(key=lambda problem: problem.path)
         return [*self.scan_problems, *self.skipped, *recovered]
+
+    def _source_problems(self) -> list[Problem]:
+        """The index's recovered problems, asked once: its columns never change under this
+        archive (a changed index brings a new archive)."""
+        if self._recovered is None:
+            source = self._source
+            self._recovered = [] if source is None else source.recovered_problems()
+        return self._recovered
 
     @property
     def labels(self) -> dict[str, str]:

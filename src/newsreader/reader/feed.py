@@ -260,8 +260,10 @@ class ArchiveFeed:
         if not indexed:
             # Built now: the whole index, served from it (the parts sent were held in memory).
             batch = Batch([], replace=True, finished=True, archive=self._whole(index))
-        else:
+        elif result.has_changes:
             batch = self._changes(index, result.added, result.changed, result.removed)
+        else:  # the archive already sent is the index's: only say loading is over
+            batch = Batch([], replace=False, finished=True)
         emit(_with_problems(batch, index))
         # A terminal closed under the reader never closes the index: keep its next start fast.
         index.save_snapshot()

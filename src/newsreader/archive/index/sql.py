@@ -26,7 +26,6 @@ __all__ = [
     "DELETE_TEXT",
     "DELETE_TEXTS_BETWEEN",
     "ENTRY_COLUMNS",
-    "FILES_AND_SKIPPED",
     "FILE_STATE",
     "FORGET_DEAD_TEXT",
     "FTS_LEAF_SIZE",
@@ -257,12 +256,6 @@ POST_COLUMNS: Final = (
 """What the reader keeps of every post (``archive.columns``), newest first: read along the
 ``entries_newest`` index, so nothing is sorted."""
 POST_TITLES: Final = "SELECT id, title FROM entries WHERE kind = 0"
-FILES_AND_SKIPPED: Final = (
-    "SELECT CASE kind WHEN 1 THEN id END, CASE kind WHEN 1 THEN title END,"
-    " rel, size, mtime_ns, kind FROM entries"
-)
-"""Every file's stamp (the row ends as a :class:`~.rows.FileRow` does), with a skipped file's
-id and message first."""
 SET_DATE: Final = "UPDATE entries SET us = ?, utc_offset = ? WHERE rowid = ?"
 SET_META: Final = "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)"
 
